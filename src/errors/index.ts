@@ -1,0 +1,2 @@
+export * from './appconnect-error.ts';
+export * from './codes.ts';
