@@ -96,6 +96,12 @@ export interface EventReceipt {
   installationId: string;
   type: string;
   createdAt: number;
+  /**
+   * When the event was received (defaults to the store's clock). Kept with the processed-event id
+   * (what `purgeEventsBefore` compares) and used as `createdAt`/`nextAttemptAt` of the outbox items the
+   * decision queues.
+   */
+  receivedAt?: number;
 }
 
 export interface InstallationStore {
@@ -126,6 +132,8 @@ export interface InstallationStore {
   /** Gives up on an item (kept for inspection with its last error). */
   deadLetter(id: string, error: string): Promise<void>;
   listOutbox(options?: { includeDone?: boolean; limit?: number }): Promise<Array<OutboxItem & { status: 'pending' | 'done' | 'dead' }>>;
+  /** Optional housekeeping: deletes done and dead outbox items created before `before`. */
+  purgeOutboxBefore?(before: number): Promise<number>;
 }
 
 /** A login in flight, between the standalone URL and the redirect URL. */
@@ -223,6 +231,8 @@ export interface FailureStore {
   record(failure: FailureRecord): Promise<void>;
   get(referenceId: string): Promise<FailureRecord | undefined>;
   list(options?: { limit?: number; installationId?: string }): Promise<FailureRecord[]>;
+  /** Optional housekeeping (keeps the failure log bounded): deletes records with `at` before `before`. */
+  purgeBefore?(before: number): Promise<number>;
 }
 
 /** A cached client-credentials token of an installation (sealed), shared by all instances. */
