@@ -50,6 +50,8 @@ export const ErrorCode = {
   UserNotLicensed: 'APPCONNECT_USER_NOT_LICENSED',
   UserRefused: 'APPCONNECT_USER_REFUSED',
   LoggedOutDuringLogin: 'APPCONNECT_LOGGED_OUT_DURING_LOGIN',
+  /** Recorded (not a failure page): the `talkdesk_user_id` hint differed from the userinfo user. */
+  HintMismatch: 'APPCONNECT_HINT_MISMATCH',
 
   // sessions
   SessionMissing: 'APPCONNECT_SESSION_MISSING',
