@@ -1,0 +1,12 @@
+import { AppConnectError, ErrorCode } from '../errors/index.ts';
+
+/** The error every store call rejects with when its backing service fails or cannot be reached. */
+export function storeUnavailable(store: string, cause: unknown, details: Record<string, unknown> = {}): AppConnectError {
+  if (cause instanceof AppConnectError) return cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return new AppConnectError(ErrorCode.StoreUnavailable, `the ${store} store is unavailable${typeof code === 'string' ? ` (${code})` : ''}`, {
+    status: 503,
+    details: { store, ...(typeof code === 'string' ? { driverCode: code } : {}), ...details },
+    cause,
+  });
+}

@@ -1,0 +1,77 @@
+import { after, test } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describeStoreContract } from '../../src/testing/index.ts';
+import { createSqliteStore } from '../../src/stores/sqlite/index.ts';
+import { AppConnectError, ErrorCode } from '../../src/errors/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'appconnect-sqlite-'));
+let counter = 0;
+const freshFile = () => join(dir, `store-${counter++}`, 'app.db');
+
+describeStoreContract('sqlite (file, two connections)', async () => createSqliteStore({ path: freshFile() }), {
+  openPair: async () => {
+    const file = freshFile();
+    return [createSqliteStore({ path: file }), createSqliteStore({ path: file })];
+  },
+  requireRevocationFanout: true,
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreContract('sqlite (:memory:)', async () => createSqliteStore({ path: ':memory:' }));
+
+test('sqlite: WAL, migrations recorded once, reopening is idempotent, indexes exist', async () => {
+  const file = freshFile();
+  const first = createSqliteStore({ path: file });
+  const second = createSqliteStore({ path: file });
+  await first.close();
+  await second.close();
+  assert.ok(statSync(file).isFile());
+  const db = new Database(file, { readonly: true });
+  try {
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    const plan = db.prepare("EXPLAIN QUERY PLAN DELETE FROM sessions WHERE installation_id = 'i' AND user_id = 'u'").all() as Array<{ detail: string }>;
+    assert.ok(plan.some((row) => row.detail.includes('sessions_by_user')), JSON.stringify(plan));
+  } finally {
+    db.close();
+  }
+});
+
+test('sqlite: calls on a closed store reject with APPCONNECT_STORE_UNAVAILABLE', async () => {
+  const store = createSqliteStore({ path: freshFile() });
+  await store.close();
+  for (const call of [() => store.ping(), () => store.sessions.get('x'), () => store.installations.list()]) {
+    await assert.rejects(call(), (error: unknown) => error instanceof AppConnectError && error.code === ErrorCode.StoreUnavailable);
+  }
+});
+
+test('sqlite: a file that is not a database is refused at open with APPCONNECT_STORE_UNAVAILABLE', async () => {
+  assert.throws(() => createSqliteStore({ path: dir }), (error: unknown) => error instanceof AppConnectError && error.code === ErrorCode.StoreUnavailable);
+});
+
+test('sqlite: several processes on one file apply each event once and never share an outbox item', async () => {
+  const file = freshFile();
+  await createSqliteStore({ path: file }).close();
+  const worker = fileURLToPath(new URL('./sqlite-worker.ts', import.meta.url));
+  const run = promisify(execFile);
+  const outputs = await Promise.all([0, 1, 2].map(() => run(process.execPath, ['--import', 'tsx', worker, file], { timeout: 30_000 })));
+  const results = outputs.map((o) => JSON.parse(o.stdout) as { applied: number; claimed: string[] });
+  assert.equal(results.reduce((sum, r) => sum + r.applied, 0), 30, 'each of the 30 events applied by exactly one process');
+  const claimed = results.flatMap((r) => r.claimed);
+  assert.equal(new Set(claimed).size, claimed.length, 'no outbox item claimed by two processes');
+  const store = createSqliteStore({ path: file });
+  try {
+    const all = await store.installations.listOutbox({ includeDone: true });
+    assert.equal(all.length, 30);
+    assert.equal((await store.installations.get('0'.repeat(32)))?.lastEventAt, 30, 'no lost update across processes');
+  } finally {
+    await store.close();
+  }
+});
