@@ -23,7 +23,7 @@ interface Base {
   root?: string;
 }
 
-function envelope(type: string, b: Base, data: Record<string, unknown>, links: Record<string, string>) {
+function envelope<D extends Record<string, unknown>>(type: string, b: Base, data: D, links: Record<string, string>) {
   const id = b.id ?? hex(16);
   const appId = b.appId ?? APP_ID;
   const root = b.root ?? ROOT;
@@ -34,7 +34,7 @@ function envelope(type: string, b: Base, data: Record<string, unknown>, links: R
     type,
     app_id: appId,
     app_version_id: '970d6643b6604a9d8ec77d470a3903cf',
-    data: { installation_id: b.installationId, account_id: b.accountId ?? ACCOUNT_ID, ...data },
+    data: { installation_id: b.installationId, account_id: b.accountId ?? ACCOUNT_ID, ...data } as { installation_id: string; account_id: string } & D,
     _links: Object.fromEntries(
       Object.entries({ root, self: `${root}/apps/${appId}/events/${id}`, ...links }).map(([k, href]) => [k, { href }]),
     ),
