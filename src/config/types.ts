@@ -1,0 +1,114 @@
+import type { FailurePageOverride } from '../http/failure-page.ts';
+import type { HostPolicy } from '../protocol/hosts.ts';
+import type { FailureRecord, InstallationRecord, Store } from '../stores/types.ts';
+import type { TalkdeskUser, Clock } from '../talkdesk/types.ts';
+import type { Logger } from '../telemetry/types.ts';
+
+/** What `resolveUser` returns: the app's own user id, or a refusal (shown on the failure page). */
+export type ResolveUserResult = { appUserId: string } | { refuse: string };
+
+/** What `onInstall` returns: approve (default) or reject with a reason sent to Talkdesk. */
+export type OnInstallResult = void | { approve: true } | { reject: string };
+
+/** The user of a signed-in session, as the app sees it. */
+export interface SessionUser {
+  /** The app's own user id (from `resolveUser`; the Talkdesk user id by default). */
+  appUserId: string;
+  /** Talkdesk user id (userinfo `sub`). */
+  userId: string;
+  installationId: string;
+  accountId: string;
+  name?: string;
+  email?: string;
+  /** When the session was created and when it ends at the latest (epoch ms). */
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface LoginEvent {
+  user: SessionUser;
+  installation: InstallationRecord;
+  talkdeskUser: TalkdeskUser;
+}
+
+/** Options of `createAppConnect`. Only `baseUrl` and `supportContact` are required. */
+export interface AppConnectOptions {
+  /** The app's public origin, e.g. `https://app.example.com` (`http://localhost:3000` in development). */
+  baseUrl: string;
+  /** Who users should contact when sign-in fails (e-mail, https URL or text), shown on failure pages. */
+  supportContact: string;
+  /** Paths of the three AppConnect URLs, relative to `baseUrl`. */
+  paths?: { events?: string; launch?: string; callback?: string };
+  /** A Store, or a store URL for `openStore` (`sqlite:./data/appconnect.db`, `memory:`...). Default: SQLite in `dataDir`. */
+  store?: Store | string;
+  /** Folder for the default SQLite database and the generated secret key file. Default `./data`. */
+  dataDir?: string;
+  /** Sealing key(s), as APPCONNECT_SECRET_KEY. Default: that environment variable, else `<dataDir>/secret.key` (created 0600). */
+  secretKey?: string;
+  /** Expected AppConnect app id; events and installations of other apps are refused. */
+  appId?: string;
+  /** How events are authenticated (see docs/configuration.md). */
+  verification?: VerificationOptions;
+  /** Extra hosts or origins allowed besides Talkdesk's (e.g. the emulator's origin in development). */
+  hostPolicy?: HostPolicy;
+  /** Space-separated string or list; default `openid`. */
+  scopes?: string | readonly string[];
+  cookies?: {
+    /** `lax` (default) for a top-level app; `none` (Secure, Partitioned) when Talkdesk frames the app. */
+    sameSite?: 'lax' | 'none';
+    /** Prefix of the cookie names (default `appconnect`). */
+    namePrefix?: string;
+  };
+  sessions?: {
+    /** Idle timeout (default 30 min). */
+    idleTimeoutMs?: number;
+    /** Absolute lifetime (default 12 h). */
+    absoluteTimeoutMs?: number;
+    /** Sliding renewal writes at most this often per session (default 60 s). */
+    touchIntervalMs?: number;
+    /** In-process session cache TTL; 0 disables it (default). Needs a store that fans out revocations. */
+    cacheTtlMs?: number;
+  };
+  transactions?: {
+    /** Lifetime of a login in flight (default 10 min). */
+    ttlMs?: number;
+    /** Most logins in flight at once (default 10 000); more get a 503 page. */
+    maxPending?: number;
+  };
+  /** Refuse users without a licence for the app (default true). */
+  enforceLicences?: boolean;
+  /** CSP frame-ancestors of the kit's pages (default: `'self'` plus Talkdesk's web origins). */
+  frameAncestors?: readonly string[];
+  /** Where users land after sign-in (a path of this app; default `/`). */
+  afterLoginPath?: string;
+  /** Deadline of each call to Talkdesk (default 10 000 ms). */
+  outboundTimeoutMs?: number;
+  /** Largest event body accepted (default 256 KiB). */
+  maxEventBodyBytes?: number;
+  /** Start the outbox worker (Apps API acknowledgements) automatically (default true). */
+  startOutboxWorker?: boolean;
+  /** Failure records stored per minute at most (default 600); more are only logged. */
+  maxFailureRecordsPerMinute?: number;
+
+  /** Called for app.installed before approval; return `{ reject: reason }` to refuse the installation. */
+  onInstall?: (installation: InstallationRecord) => OnInstallResult | Promise<OnInstallResult>;
+  /** Maps a Talkdesk user to the app's user, or refuses. Default: `{ appUserId: talkdeskUser.userId }`. */
+  resolveUser?: (talkdeskUser: TalkdeskUser, installation: InstallationRecord) => ResolveUserResult | Promise<ResolveUserResult>;
+  /** Sees every recorded failure (SSO failures, hint mismatches). Errors it throws are logged. */
+  onError?: (failure: FailureRecord) => void | Promise<void>;
+  /** Called after each successful sign-in. Errors it throws are logged. */
+  onLogin?: (event: LoginEvent) => void | Promise<void>;
+  /** Failure pages to use instead of the kit's, per error code (`'*'` for all). */
+  pages?: Readonly<Record<string, FailurePageOverride>>;
+  logger?: Logger;
+  /** Epoch-ms clock, for tests. */
+  clock?: Clock;
+}
+
+/** Event verification policy (DESIGN.md section 2): links are always checked against the host policy. */
+export interface VerificationOptions {
+  /** `auto` (default): signature when the header is present, else fetch-back; `signature`: require it; `fetch-back`: always fetch back; `signature-or-fetch-back`: same as auto. */
+  mode?: 'auto' | 'signature' | 'fetch-back';
+  /** Oldest accepted event age (default 24 h). */
+  maxEventAgeMs?: number;
+}
