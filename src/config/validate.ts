@@ -6,8 +6,8 @@ import type { AppConnectOptions } from './types.ts';
 /** Checks the options; throws APPCONNECT_CONFIG_INVALID listing every bad field (values never echoed). */
 export function validateOptions(options: unknown): AppConnectOptions {
   const parsed = optionsSchema.safeParse(options);
-  if (parsed.success) return options as AppConnectOptions;
-  const issues = describeIssues(parsed.error.issues);
+  const issues = parsed.success ? crossFieldIssues(options as AppConnectOptions) : describeIssues(parsed.error.issues);
+  if (issues.length === 0) return options as AppConnectOptions;
   throw new AppConnectError(
     ErrorCode.ConfigInvalid,
     `Invalid createAppConnect options:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join('\n')}`,
@@ -22,4 +22,20 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): Array<{ field: str
     if (issue.code === 'unrecognized_keys') message = `unknown option(s): ${issue.keys.join(', ')}`;
     return { field, message };
   });
+}
+
+function crossFieldIssues(options: AppConnectOptions): Array<{ field: string; message: string }> {
+  const issues: Array<{ field: string; message: string }> = [];
+  const idle = options.sessions?.idleTimeoutMs;
+  const absolute = options.sessions?.absoluteTimeoutMs;
+  if (idle !== undefined && absolute !== undefined && idle > absolute) {
+    issues.push({ field: 'sessions.idleTimeoutMs', message: 'must not be longer than sessions.absoluteTimeoutMs' });
+  }
+  const paths = Object.entries(options.paths ?? {});
+  const seen = new Map<string, string>();
+  for (const [name, path] of paths) {
+    if (seen.has(path)) issues.push({ field: `paths.${name}`, message: `is the same as paths.${seen.get(path)}` });
+    seen.set(path, name);
+  }
+  return issues;
 }
