@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { createKeyRing, loadSecretKeys, type KeyRing } from '../crypto/index.ts';
 import { randomBytes } from 'node:crypto';
-import { createMemoryStore, createSqliteStore, openStore } from '../stores/index.ts';
+import * as stores from '../stores/index.ts';
+import { createSqliteStore } from '../stores/sqlite/index.ts';
+import { AppConnectError, ErrorCode } from '../errors/index.ts';
 import type { Store } from '../stores/types.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { AppConnectOptions } from './types.ts';
@@ -22,7 +24,7 @@ export async function openConfiguredStore(options: AppConnectOptions): Promise<O
   }
   if (typeof options.store === 'string') {
     const ephemeral = /^memory:/.test(options.store) || options.store === 'sqlite::memory:';
-    const store = options.store === 'memory:' ? createMemoryStore() : await openStore(options.store);
+    const store = options.store === 'memory:' ? stores.createMemoryStore() : await openByUrl(options.store);
     return { store, owned: true, ephemeral };
   }
   return { store: options.store, owned: false, ephemeral: false };
@@ -38,4 +40,11 @@ export function loadConfiguredKeys(options: AppConnectOptions, ephemeralStore: b
     return createKeyRing([{ kid: 'mem', key: randomBytes(32) }]);
   }
   return loadSecretKeys({ ...(env !== undefined ? { env } : {}), keyFile: join(options.dataDir ?? DEFAULTS.dataDir, 'secret.key') });
+}
+
+/** `openStore` of src/stores (sqlite:, postgres:, redis:, memory: URLs). */
+async function openByUrl(url: string): Promise<Store> {
+  const open = (stores as unknown as { openStore?: (url: string) => Store | Promise<Store> }).openStore;
+  if (!open) throw new AppConnectError(ErrorCode.StoreUrlInvalid, 'store URLs are not supported by this build; pass a Store', { status: 500 });
+  return open(url);
 }

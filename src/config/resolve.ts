@@ -25,6 +25,7 @@ export interface ResolvedConfig {
   transactionTtlMs: number;
   maxPendingTransactions: number;
   enforceLicences: boolean;
+  tokenEndpointAuth?: 'private_key_jwt' | 'client_secret_basic';
   frameAncestors: readonly string[];
   afterLoginPath: string;
   outboundTimeoutMs: number;
@@ -57,6 +58,7 @@ export function resolveConfig(options: AppConnectOptions): ResolvedConfig {
     transactionTtlMs: options.transactions?.ttlMs ?? DEFAULTS.transactionTtlMs,
     maxPendingTransactions: options.transactions?.maxPending ?? DEFAULTS.maxPendingTransactions,
     enforceLicences: options.enforceLicences ?? true,
+    ...(options.tokenEndpointAuth ? { tokenEndpointAuth: options.tokenEndpointAuth } : {}),
     frameAncestors: options.frameAncestors ?? DEFAULTS.frameAncestors,
     afterLoginPath: options.afterLoginPath ?? DEFAULTS.afterLoginPath,
     outboundTimeoutMs: options.outboundTimeoutMs ?? DEFAULTS.outboundTimeoutMs,

@@ -49,7 +49,12 @@ export const optionsSchema = z.object({
   secretKey: z.string().min(1).optional(),
   appId: z.string().regex(TALKDESK_ID, 'must be a 24- or 32-character lowercase hex id').optional(),
   verification: z
-    .object({ mode: z.enum(['auto', 'signature', 'fetch-back']).optional(), maxEventAgeMs: positiveMs(30 * 86_400_000).optional() })
+    .object({
+      signature: z.enum(['required', 'if-present', 'off']).optional(),
+      fetchBack: z.enum(['always', 'when-unsigned', 'off']).optional(),
+      maxEventAgeMs: z.number().int().min(0).max(30 * 86_400_000).optional(),
+      maxClockSkewMs: z.number().int().min(0).max(3_600_000).optional(),
+    })
     .strict()
     .optional(),
   hostPolicy: z
@@ -80,6 +85,7 @@ export const optionsSchema = z.object({
     .object({ ttlMs: positiveMs(3_600_000).optional(), maxPending: z.number().int().positive().max(10_000_000).optional() })
     .strict()
     .optional(),
+  tokenEndpointAuth: z.enum(['private_key_jwt', 'client_secret_basic']).optional(),
   enforceLicences: z.boolean().optional(),
   frameAncestors: z.array(z.string().regex(/^[^\s;,]+$/, 'each entry must be one CSP source expression')).min(1).optional(),
   afterLoginPath: path.optional(),
@@ -90,6 +96,7 @@ export const optionsSchema = z.object({
   onInstall: fn('onInstall').optional(),
   resolveUser: fn('resolveUser').optional(),
   onError: fn('onError').optional(),
+  onEvent: fn('onEvent').optional(),
   onLogin: fn('onLogin').optional(),
   pages: z.record(z.string(), fn('each page override')).optional(),
   logger: z

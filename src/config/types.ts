@@ -3,12 +3,14 @@ import type { HostPolicy } from '../protocol/hosts.ts';
 import type { FailureRecord, InstallationRecord, Store } from '../stores/types.ts';
 import type { TalkdeskUser, Clock } from '../talkdesk/types.ts';
 import type { Logger } from '../telemetry/types.ts';
+import type { InstallInfo, InstallVerdict } from '../installations/types.ts';
+import type { EventNotice, VerificationPolicy } from '../events/types.ts';
 
 /** What `resolveUser` returns: the app's own user id, or a refusal (shown on the failure page). */
 export type ResolveUserResult = { appUserId: string } | { refuse: string };
 
-/** What `onInstall` returns: approve (default) or reject with a reason sent to Talkdesk. */
-export type OnInstallResult = void | { approve: true } | { reject: string };
+export type { InstallInfo, InstallVerdict } from '../installations/types.ts';
+export type { VerificationPolicy, EventNotice } from '../events/types.ts';
 
 /** The user of a signed-in session, as the app sees it. */
 export interface SessionUser {
@@ -48,7 +50,7 @@ export interface AppConnectOptions {
   /** Expected AppConnect app id; events and installations of other apps are refused. */
   appId?: string;
   /** How events are authenticated (see docs/configuration.md). */
-  verification?: VerificationOptions;
+  verification?: VerificationPolicy;
   /** Extra hosts or origins allowed besides Talkdesk's (e.g. the emulator's origin in development). */
   hostPolicy?: HostPolicy;
   /** Space-separated string or list; default `openid`. */
@@ -75,6 +77,8 @@ export interface AppConnectOptions {
     /** Most logins in flight at once (default 10 000); more get a 503 page. */
     maxPending?: number;
   };
+  /** Token endpoint client authentication: `private_key_jwt` (default when the installation has a key; required for listed apps) or `client_secret_basic`. */
+  tokenEndpointAuth?: 'private_key_jwt' | 'client_secret_basic';
   /** Refuse users without a licence for the app (default true). */
   enforceLicences?: boolean;
   /** CSP frame-ancestors of the kit's pages (default: `'self'` plus Talkdesk's web origins). */
@@ -90,8 +94,10 @@ export interface AppConnectOptions {
   /** Failure records stored per minute at most (default 600); more are only logged. */
   maxFailureRecordsPerMinute?: number;
 
-  /** Called for app.installed before approval; return `{ reject: reason }` to refuse the installation. */
-  onInstall?: (installation: InstallationRecord) => OnInstallResult | Promise<OnInstallResult>;
+  /** Called for app.installed before it is stored; `{ approve: false, reason }` rejects the install through the Apps API. */
+  onInstall?: (installation: InstallInfo) => InstallVerdict | Promise<InstallVerdict>;
+  /** Called after each event was made durable (errors are logged). */
+  onEvent?: (notice: EventNotice) => void | Promise<void>;
   /** Maps a Talkdesk user to the app's user, or refuses. Default: `{ appUserId: talkdeskUser.userId }`. */
   resolveUser?: (talkdeskUser: TalkdeskUser, installation: InstallationRecord) => ResolveUserResult | Promise<ResolveUserResult>;
   /** Sees every recorded failure (SSO failures, hint mismatches). Errors it throws are logged. */
@@ -105,10 +111,3 @@ export interface AppConnectOptions {
   clock?: Clock;
 }
 
-/** Event verification policy (DESIGN.md section 2): links are always checked against the host policy. */
-export interface VerificationOptions {
-  /** `auto` (default): signature when the header is present, else fetch-back; `signature`: require it; `fetch-back`: always fetch back; `signature-or-fetch-back`: same as auto. */
-  mode?: 'auto' | 'signature' | 'fetch-back';
-  /** Oldest accepted event age (default 24 h). */
-  maxEventAgeMs?: number;
-}

@@ -73,7 +73,7 @@ export function createCompleteLogin(deps: CompleteLoginDeps): CompleteLogin {
 
     let tokens: TokenSet;
     try {
-      const client = openClientMaterial(installation, sealer);
+      const client = openClientMaterial(installation, sealer, config.tokenEndpointAuth);
       const codeVerifier = sealer.open(transaction.codeVerifier, transaction.stateHash, 'code_verifier');
       tokens = await talkdesk.exchangeCode(client, { code, redirectUri: transaction.redirectUri, codeVerifier });
     } catch (error) {
