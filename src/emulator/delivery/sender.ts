@@ -21,8 +21,10 @@ export interface SendOptions {
 
 function describe(err: unknown): string {
   if (err instanceof Error) {
-    const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
     if (cause && typeof cause.code === 'string') return cause.code;
+    const inner = cause?.errors?.[0]?.code;
+    if (typeof inner === 'string') return inner;
     if (err.name === 'TimeoutError') return 'timeout';
     return err.message.slice(0, 200);
   }
