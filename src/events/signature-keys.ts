@@ -16,6 +16,24 @@ export function defaultSignatureKeyRoots(policy: HostPolicy): string[] {
   return [...TALKDESK_API_HOSTS.map((h) => `https://${h}`), ...(policy.extraOrigins ?? []).map((o) => `${new URL(o).origin}/api`)];
 }
 
+type LookupResult = KeyObject | undefined | 'unreachable';
+
+/** Settles as soon as one lookup yields a key (a slow or dead root never delays a found key), else with every result. */
+function firstKeyOrAll(lookups: Promise<LookupResult>[]): Promise<LookupResult[]> {
+  return new Promise((resolve) => {
+    const results: LookupResult[] = [];
+    let pending = lookups.length;
+    if (pending === 0) resolve(results);
+    for (const lookup of lookups) {
+      void lookup.then((result) => {
+        results.push(result);
+        if (result !== undefined && result !== 'unreachable') resolve([result]);
+        else if (--pending === 0) resolve(results);
+      });
+    }
+  });
+}
+
 /**
  * Public keys for event signatures, only from `{root}/events/signature-keys/{id}` of trusted roots
  * (never from the request), cached; unknown ids are looked up at most once per period, and unknown
@@ -36,7 +54,7 @@ export function createSignatureKeySource(policy: HostPolicy, options: SignatureK
   let windowStart = 0;
   let lookupsInWindow = 0;
 
-  async function fetchFrom(root: string, keyId: string): Promise<KeyObject | undefined | 'unreachable'> {
+  async function fetchFrom(root: string, keyId: string): Promise<LookupResult> {
     try {
       const response = await fetchImpl(joinRoot(root, apiPaths.signatureKey(keyId)), {
         headers: { accept: 'application/json' },
@@ -62,18 +80,16 @@ export function createSignatureKeySource(policy: HostPolicy, options: SignatureK
   }
 
   async function lookup(keyId: string): Promise<KeyObject | undefined> {
-    let unreachable = false;
-    for (const root of roots) {
-      const result = await fetchFrom(root, keyId);
-      if (result === 'unreachable') unreachable = true;
-      else if (result) {
-        if (keys.size >= maxKeys) keys.delete(keys.keys().next().value!);
-        keys.set(keyId, result);
-        lastLookup.delete(keyId);
-        return result;
-      }
+    const results = await firstKeyOrAll(roots.map((root) => fetchFrom(root, keyId)));
+    const key = results.find((r): r is KeyObject => r !== undefined && r !== 'unreachable');
+    if (key) {
+      if (keys.size >= maxKeys) keys.delete(keys.keys().next().value!);
+      keys.set(keyId, key);
+      lastLookup.delete(keyId);
+      return key;
     }
-    if (unreachable) {
+    // Unavailable only when no trusted root answered at all; one definitive "unknown" is enough to refuse.
+    if (results.length > 0 && results.every((r) => r === 'unreachable')) {
       lastLookup.delete(keyId); // a network failure is not a verdict on the id; the per-minute cap still bounds lookups
       throw new AppConnectError(ErrorCode.EventSignatureKeyUnavailable, 'signature key could not be fetched', { status: 503 });
     }
