@@ -7,6 +7,7 @@ import { createMemoryStore } from '../../src/stores/index.ts';
 import type { FailureRecord, Store } from '../../src/stores/types.ts';
 import { silentLogger } from '../../src/telemetry/index.ts';
 import { Browser } from './browser.ts';
+import { attachAdapter, type AdapterName } from './adapters.ts';
 
 export interface AppUnderTest {
   kit: AppConnect;
@@ -16,7 +17,7 @@ export interface AppUnderTest {
 }
 
 /** An app server on localhost:0 wired with the kit: the three AppConnect paths plus `/` and `/api/me` behind requireSession. */
-export async function startApp(emulator: RunningEmulator, options: Partial<AppConnectOptions> & { store?: Store } = {}): Promise<AppUnderTest> {
+export async function startApp(emulator: RunningEmulator, options: Partial<AppConnectOptions> = {}, adapter: AdapterName = 'node'): Promise<AppUnderTest> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
   const { port } = server.address() as AddressInfo;
@@ -32,25 +33,7 @@ export async function startApp(emulator: RunningEmulator, options: Partial<AppCo
     onError: (failure) => void errors.push(failure),
     ...options,
   });
-  const handler = kit.node();
-  server.on('request', (req, res) => {
-    handler(req, res, () => {
-      kit.requireSession(req, res, (error?: unknown) => {
-        if (error) {
-          res.statusCode = 500;
-          res.end('error');
-          return;
-        }
-        const user = (req as typeof req & { appconnect?: unknown }).appconnect;
-        if (req.url === '/logout') {
-          void kit.logout(req, res).then(() => res.end('bye'));
-          return;
-        }
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ path: req.url, user }));
-      });
-    });
-  });
+  await attachAdapter(adapter, kit, server);
   return {
     kit,
     baseUrl,
@@ -78,10 +61,10 @@ export interface World {
 }
 
 /** The emulator, an app registered with it and an account with `userCount` users. */
-export async function startWorld(options: Partial<AppConnectOptions> = {}, userCount = 2): Promise<World> {
+export async function startWorld(options: Partial<AppConnectOptions> = {}, userCount = 2, adapter: AdapterName = 'node'): Promise<World> {
   const emulator = await startEmulator({ port: 0 });
   const control = new EmulatorControl(emulator.url);
-  const app = await startApp(emulator, options);
+  const app = await startApp(emulator, options, adapter);
   const { app_id: appId } = await control.createApp({
     name: 'Partner app',
     events_url: `${app.baseUrl}/appconnect/events`,
