@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, EmulatorControl, type RunningEmulator, type KeyAlgorithmName } from '../../src/emulator/index.ts';
 import { createAppConnect, type AppConnect, type AppConnectOptions } from '../../src/index.ts';
 import { createMemoryStore } from '../../src/stores/index.ts';
-import type { FailureRecord, Store } from '../../src/stores/types.ts';
+import type { FailureRecord } from '../../src/stores/types.ts';
 import { silentLogger } from '../../src/telemetry/index.ts';
 import { Browser } from './browser.ts';
 import { attachAdapter, type AdapterName } from './adapters.ts';

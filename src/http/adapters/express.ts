@@ -1,7 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SessionUser } from '../../config/types.ts';
 import { jsonResponse } from '../plain-responses.ts';
 import { matchRoute, type KitRoutes } from '../routes.ts';
 import { handleNodeRoute, sendNodeResponse, type NextFunction } from './node.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The signed-in user, set by appconnect's `requireSession`. */
+      appconnect?: SessionUser;
+    }
+  }
+}
 
 /** The parts of an Express request the adapter reads (typed structurally: Express is not a dependency). */
 type ExpressLikeRequest = IncomingMessage & { originalUrl?: string; rawBody?: unknown; _body?: unknown };
