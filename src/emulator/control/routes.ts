@@ -27,6 +27,13 @@ function isForm(req: IncomingMessage): boolean {
 
 function guardForm(core: EmulatorCore, req: IncomingMessage): void {
   if (!isForm(req)) return;
+  // Browsers send `Origin: null` from pages with Referrer-Policy no-referrer (the App Manager's), so
+  // Fetch Metadata decides when present; the Origin header otherwise.
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return;
+    throw new ReplyError(apiError(403, 'forbidden', 'cross-site form posts are refused'));
+  }
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== core.urls.origin) {
     throw new ReplyError(apiError(403, 'forbidden', 'cross-site form posts are refused'));
