@@ -119,3 +119,13 @@ test('C20: the installation comes only from the transaction, and an uninstall mi
   assert.equal(record?.installationId, installation.installationId);
   assert.equal(kit.outbound.count, 0);
 });
+
+test('D08: the same callback submitted twice concurrently makes exactly one token exchange', async () => {
+  const { kit, state, binding } = await started();
+  const url = `/appconnect/callback?code=abc&state=${state}`;
+  const [a, b] = await Promise.all([kit.callback(kit.get(url, binding)), kit.callback(kit.get(url, binding))]);
+  assert.equal(kit.outbound.count, 1);
+  const codes = await Promise.all([a, b].map(async (r) => (await kit.store.failures.get(referenceOf(r.body)))?.code));
+  assert.ok(codes.includes(ErrorCode.CallbackStateInvalid));
+  assert.ok(codes.includes(ErrorCode.TokenRequestFailed));
+});

@@ -43,7 +43,9 @@ export async function unitKit(overrides: Partial<AppConnectOptions> = {}) {
   const callback = createCallbackHandler({ config, store, cookies, sessions, fail, completeLogin });
 
   async function addInstallation(overrides: Partial<InstallationRecord> = {}): Promise<InstallationRecord> {
-    const installation = sampleInstallation(overrides);
+    const base = sampleInstallation(overrides);
+    // Real sealed credentials, so the callback gets as far as the (counted) token call.
+    const installation = { ...base, clientSecret: sealer.seal('test-secret', base.installationId, 'client_secret'), privateKey: undefined, ...overrides };
     await store.installations.applyEvent(
       { eventId: randomBytes(16).toString('hex'), installationId: installation.installationId, type: 'app.installed', createdAt: now },
       () => ({ kind: 'apply', installation }),
