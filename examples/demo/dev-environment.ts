@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { EmulatorControl, startEmulator, type RunningEmulator } from '../../src/emulator/index.ts';
 import type { Logger } from '../../src/index.ts';
+import { createLogger } from '../../src/telemetry/index.ts';
 import { freePort, startDemoApp, type DemoApp } from './app.ts';
 
 /**
@@ -164,7 +165,8 @@ export async function startDevEnvironment(options: DevOptions = {}): Promise<Dev
         dataDir: join(dataDir, 'demo'),
         emulatorOrigin: emulator.url,
         appId: app.app_id,
-        ...(options.logger ? { logger: options.logger } : {}),
+        // Warnings and errors only, so the two URL lines stay readable.
+        logger: options.logger ?? createLogger({ level: 'warn' }),
       });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new DevStartError(`Port ${appPort} is busy. Choose another with --app-port <port>.`);
