@@ -64,6 +64,9 @@ test('SSO failures over real HTTP reach the failure page with contact, reference
     assert.equal(record.userId, unlicensed);
     assert.equal(record.installationId, installationId);
     assert.doesNotMatch(body, /Open the app again from Talkdesk/, 'launching again would not help');
+    const stored = await world.app.kit.store.installations.get(installationId);
+    assert.ok(stored?.adminContact, 'the admin contact was read from the Apps API after approval');
+    assert.ok(body.includes(stored.adminContact), 'the page names the installation\'s admin');
   });
 
   await t.test('C11/C12: token endpoint error', async () => {
