@@ -12,6 +12,7 @@ export interface ScaleWorld {
   emulatorOrigin: string;
   proxy?: CountingProxy;
   appId: string;
+  urls: AppUrls;
   close(): Promise<void>;
 }
 
@@ -40,6 +41,7 @@ export async function startWorld(urls: AppUrls, options: { countTokens?: boolean
     emulatorOrigin: emulator.url,
     ...(proxy ? { proxy } : {}),
     appId,
+    urls,
     async close() {
       await emulator.close();
       await proxy?.close();
@@ -60,6 +62,13 @@ export async function installWithUsers(world: ScaleWorld, count: number): Promis
   for (let i = 0; i < count; i += 1) users.push((await world.control.addUser(accountId, { name: `User ${i}`, email: `user${i}@scale.example` })).user_id);
   const { installation_id: installationId } = await world.control.install({ app_id: world.appId, account_id: accountId, users });
   await waitUntil(async () => (await world.control.getInstallation(installationId)).state === 'completed', 'the installation to be approved', 15_000);
+  // The app marks the installation active once the acknowledgement's answer is stored: its launch
+  // URL then redirects to Talkdesk instead of showing "not approved yet".
+  await waitUntil(async () => {
+    const launch = await fetch(`${world.urls.login}/appconnect/launch?talkdesk_installation_id=${installationId}`, { redirect: 'manual' });
+    await launch.arrayBuffer();
+    return launch.status === 302 || launch.status === 303;
+  }, 'the app to activate the installation');
   return { installationId, accountId, users };
 }
 
