@@ -2,7 +2,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
  * A loopback TCP proxy for outage tests: `cut()` drops every connection and refuses new ones,
- * `blackhole()` accepts connections but forwards nothing, `restore()` forwards again.
+ * `blackhole()` accepts connections but forwards nothing, `restore()` forwards again (and resets the
+ * connections accepted while blackholed, as a healed network would eventually do).
  */
 export interface TcpProxy {
   port: number;
@@ -53,6 +54,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       dropAll();
     },
     restore() {
+      if (mode === 'blackhole') dropAll();
       mode = 'forward';
     },
     async close() {
