@@ -10,3 +10,13 @@ export function storeUnavailable(store: string, cause: unknown, details: Record<
     cause,
   });
 }
+
+/** Imports an optional driver package (pg, redis), with a clear error when it is not installed. */
+export async function loadDriver<T>(name: string, service: string): Promise<T> {
+  try {
+    const module = (await import(name)) as { default?: T } & T;
+    return (module.default ?? module) as T;
+  } catch (error) {
+    throw new AppConnectError(ErrorCode.ConfigInvalid, `the ${service} store needs the "${name}" package: npm install ${name}`, { status: 500, cause: error });
+  }
+}

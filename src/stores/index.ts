@@ -1,2 +1,10 @@
 export type * from './types.ts';
 export { createMemoryStore } from './memory.ts';
+export { createSqliteStore } from './sqlite/store.ts';
+export type { SqliteStoreOptions } from './sqlite/store.ts';
+export { createPostgresStore } from './postgres/store.ts';
+export type { PostgresStoreOptions } from './postgres/store.ts';
+export { createRedisSessionStore, withSessionStore } from './redis/store.ts';
+export type { RedisSessionStore, RedisSessionStoreOptions } from './redis/store.ts';
+export { openStore, parseStoreUrl, redactStoreUrl, storeUrlsFromEnv, DEFAULT_STORE_URL } from './open-store.ts';
+export type { OpenStoreOptions, ParsedStoreUrl } from './open-store.ts';

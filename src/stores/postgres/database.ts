@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { PoolClient, PoolConfig, QueryResultRow } from 'pg';
 import { AppConnectError, ErrorCode } from '../../errors/index.ts';
 import { storeUnavailable } from '../errors.ts';
@@ -27,7 +27,8 @@ export class PostgresDatabase {
   readonly schema: string;
   readonly config: PoolConfig;
 
-  constructor(options: PostgresConnectionOptions) {
+  /** `driver` is the `pg` module, imported lazily so apps without PostgreSQL need not install it. */
+  constructor(driver: typeof pg, options: PostgresConnectionOptions) {
     const schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(schema)) {
       throw new AppConnectError(ErrorCode.StoreUrlInvalid, 'the PostgreSQL schema name must be lowercase letters, digits and _ (at most 63)', { status: 500 });
@@ -47,7 +48,7 @@ export class PostgresDatabase {
       application_name: options.pool?.application_name ?? 'appconnect-sso',
       options: `-c search_path=${schema}`,
     };
-    this.pool = new pg.Pool(this.config);
+    this.pool = new driver.Pool(this.config);
     // An idle client losing its connection must not crash the process; the next query reports it.
     this.pool.on('error', () => {});
   }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { PoolConfig } from 'pg';
 import type { SessionRevocation } from '../types.ts';
 import type { Tx } from './database.ts';
@@ -33,7 +33,7 @@ export class RevocationListener {
   private connecting: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly config: PoolConfig, private readonly channel: string) {}
+  constructor(private readonly driver: typeof pg, private readonly config: PoolConfig, private readonly channel: string) {}
 
   async subscribe(listener: Listener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
@@ -53,7 +53,7 @@ export class RevocationListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new this.driver.Client(this.config);
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     client.on('notification', (message) => {

@@ -1,4 +1,4 @@
-import { storeUnavailable } from '../errors.ts';
+import { loadDriver, storeUnavailable } from '../errors.ts';
 import { clampIdle, clampLimit, licenceChanges, newOutboxItem, truncateError, type OutboxStatus } from '../common.ts';
 import type {
   ApplyEventResult, CachedToken, FailureRecord, InstallationRecord, LoginTransaction, OutboxItem, OutboxPayload, SessionRecord,
@@ -48,7 +48,8 @@ const SESSION_COLUMNS = 'record, last_seen_at, idle_expires_at';
  * Revocations fan out to every instance through LISTEN/NOTIFY.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const db = new PostgresDatabase(options);
+  const driver = await loadDriver<typeof import('pg')>('pg', 'PostgreSQL');
+  const db = new PostgresDatabase(driver, options);
   try {
     await db.migrate();
   } catch (error) {
@@ -56,7 +57,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw error;
   }
   const channel = revocationChannel(db.schema);
-  const listener = new RevocationListener(db.config, channel);
+  const listener = new RevocationListener(driver, db.config, channel);
   const lockKey = (...parts: string[]) => `${db.schema}:${JSON.stringify(parts)}`;
   const lock = (tx: Tx, key: string) => tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
   const lockShared = (tx: Tx, key: string) => tx.query('SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))', [key]);

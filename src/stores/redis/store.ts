@@ -1,6 +1,6 @@
-import { createClient } from 'redis';
+import type { createClient as CreateClient } from 'redis';
 import { clampIdle, clampLimit } from '../common.ts';
-import { storeUnavailable } from '../errors.ts';
+import { loadDriver, storeUnavailable } from '../errors.ts';
 import type { SessionRecord, SessionRevocation, SessionStore, Store } from '../types.ts';
 import { CREATE, DELETE, PURGE, REVOKE_INSTALLATION, REVOKE_USER, TOUCH } from './scripts.ts';
 
@@ -60,7 +60,7 @@ async function closeWithin(client: { isOpen: boolean; close(): Promise<unknown>;
   }
 }
 
-function newClient(options: RedisSessionStoreOptions) {
+function newClient(createClient: typeof CreateClient, options: RedisSessionStoreOptions) {
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
@@ -83,7 +83,8 @@ function newClient(options: RedisSessionStoreOptions) {
 export async function createRedisSessionStore(options: RedisSessionStoreOptions): Promise<RedisSessionStore> {
   const prefix = options.keyPrefix ?? 'appconnect:';
   const channel = `${prefix}revocations`;
-  const client = newClient(options);
+  const { createClient } = await loadDriver<typeof import('redis')>('redis', 'Redis');
+  const client = newClient(createClient, options);
   try {
     await connectWithDeadline(client, options.connectTimeoutMs ?? 5000);
   } catch (error) {
