@@ -6,11 +6,8 @@
 //   APPCONNECT_SECRET_KEY (the same on every instance), EMULATOR_ORIGIN, APP_ID, ADMIN_TOKEN,
 //   APPCONNECT_SESSION_CACHE_MS (in-process session cache; needs revocation fan-out), LOG_LEVEL.
 import { z } from 'zod';
-import * as stores from '../../src/stores/index.ts';
-import { createSqliteStore } from '../../src/stores/sqlite/index.ts';
-import { createPostgresStore } from '../../src/stores/postgres/index.ts';
-import { createRedisSessionStore, withSessionStore } from '../../src/stores/redis/index.ts';
-import type { Store } from '../../src/stores/types.ts';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../src/stores/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 import { startDemoApp } from './app.ts';
 
@@ -22,51 +19,26 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data/demo'),
   APPCONNECT_STORE_URL: optional,
   APPCONNECT_SESSIONS_URL: optional,
-  APPCONNECT_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  APPCONNECT_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   EMULATOR_ORIGIN: z.url().optional(),
   APP_ID: z.string().regex(/^[0-9a-f]{32}$/).optional(),
   ADMIN_TOKEN: optional,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
 });
 
-type OpenStore = (url: string) => Store | Promise<Store>;
-
-/** The base store of a URL: `openStore` of src/stores when this build has it, else the URLs it documents. */
-async function openBaseStore(url: string): Promise<Store> {
-  const open = (stores as unknown as { openStore?: OpenStore }).openStore;
-  if (open) return open(url);
-  if (url === 'memory:') return stores.createMemoryStore();
-  if (url.startsWith('sqlite:')) return createSqliteStore({ path: url.slice('sqlite:'.length) });
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const parsed = new URL(url);
-    const schema = parsed.searchParams.get('schema') ?? undefined;
-    parsed.searchParams.delete('schema');
-    return createPostgresStore({ connectionString: parsed.href, ...(schema ? { schema } : {}) });
-  }
-  throw new Error('APPCONNECT_STORE_URL must start with sqlite:, postgres://, postgresql:// or memory:');
-}
-
-/** Sessions in Redis beside the base store (`?prefix=` sets the key prefix). */
-async function withRedisSessions(base: Store, url: string): Promise<Store> {
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new Error('APPCONNECT_SESSIONS_URL must start with redis:// or rediss://');
-  const keyPrefix = parsed.searchParams.get('prefix') ?? undefined;
-  parsed.searchParams.delete('prefix');
-  const sessions = await createRedisSessionStore({ url: parsed.href, ...(keyPrefix ? { keyPrefix } : {}) });
-  return withSessionStore(base, sessions);
-}
-
-/** Undefined: the kit opens SQLite in DATA_DIR itself. */
+/**
+ * The store of APPCONNECT_STORE_URL (+ APPCONNECT_SESSIONS_URL for sessions in Redis), through the
+ * kit's `openStore`. `?prefix=` on the Redis URL sets its key prefix (several apps on one Redis).
+ * Undefined when neither is set: the kit then opens SQLite in DATA_DIR itself.
+ */
 async function openStoreFromEnv(storeUrl: string | undefined, sessionsUrl: string | undefined, dataDir: string): Promise<Store | undefined> {
   if (!storeUrl && !sessionsUrl) return undefined;
-  const base = await openBaseStore(storeUrl ?? `sqlite:${dataDir}/appconnect.db`);
-  if (!sessionsUrl) return base;
-  try {
-    return await withRedisSessions(base, sessionsUrl);
-  } catch (error) {
-    await base.close().catch(() => undefined);
-    throw error;
-  }
+  const url = storeUrl ?? `sqlite:${join(dataDir, 'appconnect.db')}`;
+  if (!sessionsUrl) return openStore(url);
+  const redis = new URL(sessionsUrl);
+  const keyPrefix = redis.searchParams.get('prefix') ?? undefined;
+  redis.searchParams.delete('prefix');
+  return openStore({ url, sessionsUrl: redis.href, ...(keyPrefix ? { redis: { keyPrefix } } : {}) });
 }
 
 async function main(): Promise<void> {
