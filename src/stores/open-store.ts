@@ -11,7 +11,7 @@ export const DEFAULT_STORE_URL = 'sqlite:./data/appconnect.db';
 export interface OpenStoreOptions {
   /** `memory:`, `sqlite:./data/app.db`, `sqlite::memory:`, `postgres://...` / `postgresql://...` (`?schema=name` optional). */
   url: string;
-  /** `redis://...` / `rediss://...`: keep sessions (and revocation fan-out) in Redis, the rest in `url`. */
+  /** `redis://...` / `rediss://...` (optional `?prefix=` key prefix): keep sessions (and revocation fan-out) in Redis, the rest in `url`. */
   sessionsUrl?: string;
   sqlite?: Omit<SqliteStoreOptions, 'path'>;
   postgres?: Omit<PostgresStoreOptions, 'connectionString'>;
@@ -22,7 +22,7 @@ export type ParsedStoreUrl =
   | { kind: 'memory' }
   | { kind: 'sqlite'; path: string }
   | { kind: 'postgres'; connectionString: string; schema?: string }
-  | { kind: 'redis'; url: string };
+  | { kind: 'redis'; url: string; keyPrefix?: string };
 
 function invalid(message: string): AppConnectError {
   return new AppConnectError(ErrorCode.StoreUrlInvalid, message, { status: 500 });
@@ -65,12 +65,16 @@ export function parseStoreUrl(url: string): ParsedStoreUrl {
     }
     case 'redis':
     case 'rediss': {
+      let parsed: URL;
       try {
-        if (new URL(value).hostname === '') throw new Error('no host');
+        parsed = new URL(value);
+        if (parsed.hostname === '') throw new Error('no host');
       } catch {
         throw invalid(`the Redis URL "${redactStoreUrl(value)}" is not a valid URL with a host`);
       }
-      return { kind: 'redis', url: value };
+      const keyPrefix = parsed.searchParams.get('prefix') ?? undefined;
+      parsed.searchParams.delete('prefix');
+      return { kind: 'redis', url: parsed.toString(), ...(keyPrefix === undefined || keyPrefix === '' ? {} : { keyPrefix }) };
     }
     default:
       throw invalid(`unsupported store URL scheme "${scheme ?? redactStoreUrl(value).slice(0, 20)}": use memory:, sqlite:<path>, postgres:// or postgresql:// (and redis:// as sessionsUrl)`);
@@ -95,7 +99,8 @@ export async function openStore(urlOrOptions: string | OpenStoreOptions, more: O
   if (sessions === undefined) return base;
   try {
     const { createRedisSessionStore, withSessionStore } = await import('./redis/store.ts');
-    return withSessionStore(base, await createRedisSessionStore({ ...options.redis, url: sessions.url }));
+    const keyPrefix = options.redis?.keyPrefix ?? sessions.keyPrefix;
+    return withSessionStore(base, await createRedisSessionStore({ ...options.redis, url: sessions.url, ...(keyPrefix === undefined ? {} : { keyPrefix }) }));
   } catch (error) {
     await base.close().catch(() => {});
     throw error;

@@ -19,6 +19,7 @@ test('store URLs parse into their kind', () => {
   assert.deepEqual(parseStoreUrl('postgres://u:p@db:5432/app?schema=sso'), { kind: 'postgres', connectionString: 'postgres://u:p@db:5432/app', schema: 'sso' });
   assert.equal(parseStoreUrl('postgresql://db/app').kind, 'postgres');
   assert.equal(parseStoreUrl('rediss://cache:6380').kind, 'redis');
+  assert.deepEqual(parseStoreUrl('redis://cache:6379/2?prefix=app1%3A'), { kind: 'redis', url: 'redis://cache:6379/2', keyPrefix: 'app1:' });
 });
 
 test('bad or unsupported URLs give APPCONNECT_STORE_URL_INVALID without the password', async () => {
@@ -53,7 +54,7 @@ test('openStore: memory and sqlite (the folder is created)', async () => {
 
 test('openStore: sqlite with Redis sessions keeps sessions in Redis', { skip: !(await serviceReachable('127.0.0.1', 6379)) && process.env.CI !== 'true' }, async () => {
   const prefix = `appconnect-test:open:${Date.now()}:`;
-  const store = await openStore({ url: 'sqlite::memory:', sessionsUrl: 'redis://127.0.0.1:6379', redis: { keyPrefix: prefix } });
+  const store = await openStore({ url: 'sqlite::memory:', sessionsUrl: `redis://127.0.0.1:6379?prefix=${encodeURIComponent(prefix)}` });
   try {
     const s = sampleSession();
     await store.sessions.create(s, s.createdAt - 1);
