@@ -42,6 +42,8 @@ export interface OidcWorld {
   launchUrl: string;
   /** Posts the installation to a kit instance and waits until it is active. */
   install(kit: ServerChild): Promise<void>;
+  /** Another kit instance of its own (own store and origin) on this authorization server, installed. */
+  startKit(store: OursConfig['store']): Promise<ServerChild>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export interface OidcWorldOptions {
   peers: Peer[];
   oursStore?: OursConfig['store'];
   twin?: boolean;
+  /** Directory for --cpu-prof profiles of the named relying parties. */
   profile?: Partial<Record<Peer, string>>;
 }
 
@@ -137,9 +140,17 @@ export async function startOidcWorld(options: OidcWorldOptions): Promise<OidcWor
       world.lean = await startChild('lean', { port: leanPort, issuer, clientId: 'lean', clientSecret: clients[2]!.client_secret }, flagsFor(options.profile?.lean));
       started.push(world.lean);
     }
+    const startKit = async (kitStore: OursConfig['store']) => {
+      const port = await freePort('127.0.0.1');
+      const kit = await startChild('ours', { ...oursConfig(port, true), baseUrl: `http://127.0.0.1:${port}`, store: kitStore });
+      started.push(kit);
+      await install(kit);
+      return kit;
+    };
     return {
       ...world,
       authz,
+      startKit,
       issuer,
       signer,
       installation,

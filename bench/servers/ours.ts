@@ -12,7 +12,7 @@ export interface OursConfig {
   port: number;
   /** Public origin (default http://127.0.0.1:port); two instances share one. */
   baseUrl?: string;
-  store: { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'postgres'; url: string; schema: string };
+  store: { kind: 'sqlite'; path: string; synchronous?: 'FULL' | 'NORMAL' } | { kind: 'memory' } | { kind: 'postgres'; url: string; schema: string };
   dataDir: string;
   secretKey: string;
   extraOrigins: string[];
@@ -30,7 +30,7 @@ export interface SeedRequest {
 
 serveChild<OursConfig>(async (config) => {
   let store: Store;
-  if (config.store.kind === 'sqlite') store = createSqliteStore({ path: config.store.path });
+  if (config.store.kind === 'sqlite') store = createSqliteStore({ path: config.store.path, ...(config.store.synchronous ? { synchronous: config.store.synchronous } : {}) });
   else if (config.store.kind === 'memory') store = createMemoryStore();
   else store = await createPostgresStore({ connectionString: config.store.url, schema: config.store.schema, maxConnections: 8 });
 
