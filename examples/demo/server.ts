@@ -27,18 +27,14 @@ const envSchema = z.object({
 });
 
 /**
- * The store of APPCONNECT_STORE_URL (+ APPCONNECT_SESSIONS_URL for sessions in Redis), through the
- * kit's `openStore`. `?prefix=` on the Redis URL sets its key prefix (several apps on one Redis).
- * Undefined when neither is set: the kit then opens SQLite in DATA_DIR itself.
+ * The store of APPCONNECT_STORE_URL (+ APPCONNECT_SESSIONS_URL for sessions in Redis; its `?prefix=`
+ * sets the key prefix), through the kit's `openStore`. Undefined when neither is set: the kit then
+ * opens SQLite in DATA_DIR itself.
  */
 async function openStoreFromEnv(storeUrl: string | undefined, sessionsUrl: string | undefined, dataDir: string): Promise<Store | undefined> {
   if (!storeUrl && !sessionsUrl) return undefined;
   const url = storeUrl ?? `sqlite:${join(dataDir, 'appconnect.db')}`;
-  if (!sessionsUrl) return openStore(url);
-  const redis = new URL(sessionsUrl);
-  const keyPrefix = redis.searchParams.get('prefix') ?? undefined;
-  redis.searchParams.delete('prefix');
-  return openStore({ url, sessionsUrl: redis.href, ...(keyPrefix ? { redis: { keyPrefix } } : {}) });
+  return openStore(sessionsUrl ? { url, sessionsUrl } : { url });
 }
 
 async function main(): Promise<void> {
