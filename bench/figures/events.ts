@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { figure, type Figure } from '../lib/report.ts';
 import { logoutEvent, postEvent, sign, type SignedEvent } from '../lib/talkdesk.ts';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOidcWorld, tempDir, type OidcWorld } from '../lib/worlds.ts';
 import type { ServerChild } from '../lib/child.ts';
@@ -56,6 +57,7 @@ export async function eventFigures(plan: BenchPlan, log: (s: string) => void): P
   const world = await startOidcWorld({ peers: ['ours'] });
   const schema = `bench_${Date.now().toString(36)}`;
   let usedPg = false;
+  const normalDir = tempDir('normal');
   try {
     const perRun = Math.ceil((plan.eventMs / 1000) * 8000);
     const measure = async (kit: ServerChild) => {
@@ -66,7 +68,6 @@ export async function eventFigures(plan: BenchPlan, log: (s: string) => void): P
     };
     const sqlite = await measure(world.ours!);
     // The same kit on SQLite with PRAGMA synchronous=NORMAL (an option of createSqliteStore; WAL keeps it crash-safe for the process, not for power loss).
-    const normalDir = tempDir('normal');
     const normal = await measure(await world.startKit({ kind: 'sqlite', path: join(normalDir, 'normal.db'), synchronous: 'NORMAL' }));
     const figures = [
       figure('durable events per second through the events callback (SQLite)', 'events/s', 'higher', sqlite, { 'ours, SQLite synchronous=NORMAL': normal }),
@@ -81,6 +82,7 @@ export async function eventFigures(plan: BenchPlan, log: (s: string) => void): P
     return figures;
   } finally {
     await world.stop();
+    rmSync(normalDir, { recursive: true, force: true });
     if (usedPg) {
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();

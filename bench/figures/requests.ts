@@ -34,7 +34,6 @@ export async function requestFigures(world: OidcWorld, plan: BenchPlan, log: (s:
     const seconds = Math.max(1, Math.round(plan.requestMs / 1000));
     const runs: Record<string, number[]> = {};
     for (const name of Object.keys(targets)) runs[name] = [];
-    for (const [name, t] of Object.entries(targets)) await hammer(t.url, t.cookie, 1, log); // warm-up
     for (let i = 0; i < plan.runs; i++) {
       for (const [name, t] of Object.entries(targets)) runs[name]!.push(await hammer(t.url, t.cookie, seconds, log));
     }
