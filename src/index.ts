@@ -21,8 +21,12 @@ export type { Logger } from './telemetry/types.ts';
 
 export { AppConnectError, isAppConnectError, ErrorCode } from './errors/index.ts';
 
-export { createMemoryStore } from './stores/index.ts';
-export { createSqliteStore } from './stores/sqlite/index.ts';
+export {
+  createMemoryStore, createSqliteStore, createPostgresStore, createRedisSessionStore, withSessionStore,
+  openStore, storeUrlsFromEnv, parseStoreUrl, redactStoreUrl,
+} from './stores/index.ts';
+export type { OpenStoreOptions, SqliteStoreOptions, PostgresStoreOptions, RedisSessionStoreOptions } from './stores/index.ts';
+export { createLogger } from './telemetry/index.ts';
 export type {
   Store, InstallationStore, TransactionStore, SessionStore, FailureStore, TokenCacheStore, InstallationRecord,
   InstallationState, SessionRecord, FailureRecord, LoginTransaction, SessionRevocation,

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { createKeyRing, loadSecretKeys, type KeyRing } from '../crypto/index.ts';
 import { randomBytes } from 'node:crypto';
-import * as stores from '../stores/index.ts';
+import { createMemoryStore, openStore } from '../stores/index.ts';
 import { createSqliteStore } from '../stores/sqlite/index.ts';
-import { AppConnectError, ErrorCode } from '../errors/index.ts';
 import type { Store } from '../stores/types.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { AppConnectOptions } from './types.ts';
@@ -16,18 +15,27 @@ export interface OpenedStore {
   ephemeral: boolean;
 }
 
-/** The configured store: the given Store, a store URL, or SQLite in the data folder by default. */
-export async function openConfiguredStore(options: AppConnectOptions): Promise<OpenedStore> {
+/**
+ * The configured store: the given Store, a store URL (option `store`, else APPCONNECT_STORE_URL), with
+ * sessions optionally elsewhere (`sessionsUrl`, else APPCONNECT_SESSIONS_URL, e.g. redis://), or
+ * SQLite in the data folder by default.
+ */
+export async function openConfiguredStore(options: AppConnectOptions, env: Record<string, string | undefined> = process.env): Promise<OpenedStore> {
   const dataDir = options.dataDir ?? DEFAULTS.dataDir;
-  if (options.store === undefined) {
+  if (options.store !== undefined && typeof options.store !== 'string') return { store: options.store, owned: false, ephemeral: false };
+  const url = options.store ?? nonEmpty(env['APPCONNECT_STORE_URL']);
+  const sessionsUrl = options.sessionsUrl ?? nonEmpty(env['APPCONNECT_SESSIONS_URL']);
+  if (url === undefined && sessionsUrl === undefined) {
     return { store: createSqliteStore({ path: join(dataDir, 'appconnect.db') }), owned: true, ephemeral: false };
   }
-  if (typeof options.store === 'string') {
-    const ephemeral = /^memory:/.test(options.store) || options.store === 'sqlite::memory:';
-    const store = options.store === 'memory:' ? stores.createMemoryStore() : await openByUrl(options.store);
-    return { store, owned: true, ephemeral };
-  }
-  return { store: options.store, owned: false, ephemeral: false };
+  const base = url ?? `sqlite:${join(dataDir, 'appconnect.db')}`;
+  const ephemeral = sessionsUrl === undefined && (/^memory:/.test(base) || base === 'sqlite::memory:');
+  const store = base === 'memory:' && sessionsUrl === undefined ? createMemoryStore() : await openStore({ url: base, ...(sessionsUrl ? { sessionsUrl } : {}) });
+  return { store, owned: true, ephemeral };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /**
@@ -40,11 +48,4 @@ export function loadConfiguredKeys(options: AppConnectOptions, ephemeralStore: b
     return createKeyRing([{ kid: 'mem', key: randomBytes(32) }]);
   }
   return loadSecretKeys({ ...(env !== undefined ? { env } : {}), keyFile: join(options.dataDir ?? DEFAULTS.dataDir, 'secret.key') });
-}
-
-/** `openStore` of src/stores (sqlite:, postgres:, redis:, memory: URLs). */
-async function openByUrl(url: string): Promise<Store> {
-  const open = (stores as unknown as { openStore?: (url: string) => Store | Promise<Store> }).openStore;
-  if (!open) throw new AppConnectError(ErrorCode.StoreUrlInvalid, 'store URLs are not supported by this build; pass a Store', { status: 500 });
-  return open(url);
 }

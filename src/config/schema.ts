@@ -44,6 +44,7 @@ export const optionsSchema = z.object({
     .min(1, 'must not be empty')
     .max(200, 'must be at most 200 characters'),
   paths: z.object({ events: path.optional(), launch: path.optional(), callback: path.optional() }).strict().optional(),
+  sessionsUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   store: z.union([z.string().min(1), z.custom<object>((v) => typeof v === 'object' && v !== null && 'sessions' in v && 'transactions' in v, 'must be a Store or a store URL')]).optional(),
   dataDir: z.string().min(1).optional(),
   secretKey: z.string().min(1).optional(),

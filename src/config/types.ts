@@ -41,8 +41,13 @@ export interface AppConnectOptions {
   supportContact: string;
   /** Paths of the three AppConnect URLs, relative to `baseUrl`. */
   paths?: { events?: string; launch?: string; callback?: string };
-  /** A Store, or a store URL for `openStore` (`sqlite:./data/appconnect.db`, `memory:`...). Default: SQLite in `dataDir`. */
+  /**
+   * A Store, or a store URL for `openStore` (`sqlite:./data/appconnect.db`, `postgres://...`, `memory:`).
+   * Default: APPCONNECT_STORE_URL, else SQLite in `dataDir`.
+   */
   store?: Store | string;
+  /** Where sessions live when not in `store` (e.g. `redis://127.0.0.1:6379`). Default: APPCONNECT_SESSIONS_URL, else `store`. */
+  sessionsUrl?: string;
   /** Folder for the default SQLite database and the generated secret key file. Default `./data`. */
   dataDir?: string;
   /** Sealing key(s), as APPCONNECT_SECRET_KEY. Default: that environment variable, else `<dataDir>/secret.key` (created 0600). */

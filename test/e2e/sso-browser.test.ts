@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,7 +13,8 @@ import { silentLogger } from '../../src/telemetry/index.ts';
  * signed in with no further click; get signed out when Talkdesk signs you out; unlicensed users and
  * uninstalled apps get the failure page. Screenshots of the main steps go to docs/images/.
  */
-const SHOTS = join(import.meta.dirname, '../../docs/images');
+// Screenshots go to test-results/ (ignored by git); `npm run screenshots` writes the README's to docs/images/.
+const SHOTS = process.env.APPCONNECT_SCREENSHOTS_DIR ?? join(import.meta.dirname, '../../test-results/screenshots');
 let env: DevEnvironment;
 let browser: Browser | undefined;
 let skip: string | undefined;
@@ -26,6 +27,7 @@ before(async () => {
     return;
   }
   browser = launched.browser;
+  mkdirSync(SHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'appconnect-e2e-'));
   env = await startDevEnvironment({ emulatorPort: 0, appPort: 0, dataDir, timeScale: 600, logger: silentLogger });
 });
