@@ -1,6 +1,6 @@
 import type { Sealer } from '../crypto/types.ts';
 import { isAppConnectError } from '../errors/index.ts';
-import { decideInstallationAcknowledged } from '../installations/decide.ts';
+import { decideInstallationAcknowledged, decideSecretsShredded } from '../installations/decide.ts';
 import type { OutboxItem, OutboxPayload, Store } from '../stores/types.ts';
 import { createInstallationTokens, type InstallationTokens } from '../talkdesk/token-cache.ts';
 import type { Clock, TalkdeskClient } from '../talkdesk/types.ts';
@@ -88,9 +88,9 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   }
 
   /** Calls the Apps API with the installation's token; a 401 drops the cached token and retries once. */
-  async function withToken<T>(installationId: string, call: (token: string) => Promise<T>): Promise<T | 'gone'> {
+  async function withToken<T>(installationId: string, call: (token: string) => Promise<T>, options: { uninstalled?: boolean } = {}): Promise<T | 'gone'> {
     const installation = await store.installations.get(installationId);
-    if (!installation || installation.state === 'uninstalled') return 'gone';
+    if (!installation || (installation.state === 'uninstalled' && !options.uninstalled)) return 'gone';
     try {
       return await call(await tokens.getAccessToken(installation));
     } catch (error) {
@@ -118,6 +118,13 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         if (!current || current.state === 'uninstalled' || current.clientId !== p.clientId) return;
         await tokens.invalidate(p.installationId); // the acknowledgement proves the new credentials work
         await withToken(p.installationId, (token) => talkdesk.ackCredentials(current.links.root, p.appId, p.installationId, p.clientId, token));
+        return;
+      }
+      case 'ack_uninstall': {
+        const current = await store.installations.get(p.installationId);
+        if (!current || current.state !== 'uninstalled' || (current.clientSecret === undefined && current.privateKey === undefined)) return;
+        await withToken(p.installationId, (token) => talkdesk.ackInstallation(current.links.root, p.appId, p.installationId, 'approve', undefined, token), { uninstalled: true });
+        await shredSecrets(p.installationId, item.id);
         return;
       }
       case 'ack_installation': {
@@ -151,6 +158,16 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     }
   }
 
+  /** Drops the sealed secrets of an uninstalled installation (once; the synthetic event id makes it idempotent). */
+  async function shredSecrets(installationId: string, itemId: string): Promise<void> {
+    const now = clock();
+    await store.installations.applyEvent(
+      { eventId: `outbox:${itemId}`, installationId, type: 'kit.secrets_shredded', createdAt: now, receivedAt: now },
+      (inst) => decideSecretsShredded(inst, now),
+    );
+    await tokens.invalidate(installationId).catch(() => undefined);
+  }
+
   async function round(): Promise<number> {
     const now = clock();
     const items = await store.installations.claimDue(now, batchSize, leaseMs);
@@ -165,6 +182,8 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         const message = describeError(error);
         if (item.attempts + 1 >= maxAttempts) {
           await store.installations.deadLetter(item.id, message).catch(() => undefined);
+          // An uninstall that Talkdesk never accepted still ends with the secrets shredded.
+          if (item.payload.kind === 'ack_uninstall') await shredSecrets(item.payload.installationId, item.id).catch(() => undefined);
           logger.error({ outboxId: item.id, kind: item.payload.kind, installationId: item.payload.installationId, error: message }, 'outbox item dead-lettered');
         } else {
           const next = clock() + backoffDelay(item.attempts, baseDelayMs, maxDelayMs, random);

@@ -174,8 +174,7 @@ function decideUninstalled(event: AppUninstalledEvent, current: InstallationReco
   if (current.accountId !== event.data.account_id) return ignore(IgnoreReason.AccountMismatch);
   if (current.uninstalledAt !== undefined) return ignore(IgnoreReason.Uninstalled);
   if (t < current.createdAt) return ignore(IgnoreReason.OlderThanInstall);
-  // Crypto-shred: the sealed secrets are dropped from the record.
-  const { clientSecret: _secret, privateKey: _key, rejectReason: _reason, ...rest } = current;
+  const { rejectReason: _reason, ...rest } = current;
   const installation: InstallationRecord = {
     ...rest,
     state: 'uninstalled',
@@ -183,7 +182,19 @@ function decideUninstalled(event: AppUninstalledEvent, current: InstallationReco
     lastEventAt: Math.max(t, current.lastEventAt),
     updatedAt: ctx.now,
   };
-  return { kind: 'apply', installation, outbox: [revoke] };
+  // The uninstall is acknowledged with the installation's own client credentials, so the sealed
+  // secrets are kept until the acknowledgement (or its last attempt) and crypto-shredded right after.
+  const hasSecrets = current.clientSecret !== undefined || current.privateKey !== undefined;
+  const ack: OutboxPayload[] = hasSecrets ? [{ kind: 'ack_uninstall', installationId: id, appId: current.appId }] : [];
+  return { kind: 'apply', installation, outbox: [revoke, ...ack] };
+}
+
+/** Crypto-shred after an uninstall was acknowledged (or could not be): the sealed secrets leave the record. */
+export function decideSecretsShredded(current: InstallationRecord | undefined, now: number): EventDecision {
+  if (!current || current.state !== 'uninstalled') return ignore(IgnoreReason.NotPending);
+  if (current.clientSecret === undefined && current.privateKey === undefined) return ignore(IgnoreReason.NothingToShred);
+  const { clientSecret: _secret, privateKey: _key, ...rest } = current;
+  return { kind: 'apply', installation: { ...rest, updatedAt: now } };
 }
 
 function decideTrial(

@@ -37,5 +37,6 @@ export const IgnoreReason = {
   AccountMismatch: 'account_mismatch',
   AppMismatch: 'app_mismatch',
   NotPending: 'not_pending',
+  NothingToShred: 'nothing_to_shred',
 } as const;
 export type IgnoreReason = (typeof IgnoreReason)[keyof typeof IgnoreReason];

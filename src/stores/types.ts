@@ -64,6 +64,8 @@ export interface InstallationRecord {
 export type OutboxPayload =
   | { kind: 'ack_installation'; installationId: string; appId: string; state: 'approve' | 'reject'; reason?: string }
   | { kind: 'ack_credentials'; installationId: string; appId: string; clientId: string }
+  /** Acknowledge an uninstall (`/state` approve), then crypto-shred the installation's secrets. */
+  | { kind: 'ack_uninstall'; installationId: string; appId: string }
   | { kind: 'revoke_user_sessions'; installationId: string; userId: string; watermark: number }
   | { kind: 'revoke_installation_sessions'; installationId: string; watermark: number };
 

@@ -130,7 +130,7 @@ test('credentials rotation swaps the credentials and is acknowledged', async () 
   }
 });
 
-test('user.logout ends every session of that user in that installation only; uninstall ends all and shreds secrets', async () => {
+test('user.logout ends every session of that user in that installation only; uninstall ends all, is acknowledged, and shreds secrets', async () => {
   const kit = await startKit();
   try {
     const { inst } = await installed(kit);
@@ -148,10 +148,12 @@ test('user.logout ends every session of that user in that installation only; uni
     assert.equal(await kit.store.sessions.create(session('a3', ann), now - 500), 'logged_out');
 
     await kit.control.uninstall(inst.installation_id);
+    // The worker acknowledges the uninstall with the installation's credentials, then shreds them.
     const tomb = await waitFor(async () => {
       const r = await kit.store.installations.get(inst.installation_id);
-      return r?.state === 'uninstalled' ? r : undefined;
-    }, 'uninstalled');
+      return r?.state === 'uninstalled' && r.clientSecret === undefined ? r : undefined;
+    }, 'uninstalled and shredded');
+    assert.equal((await kit.control.getInstallation(inst.installation_id)).uninstall_acknowledged, true, 'Talkdesk saw the acknowledgement');
     assert.equal(tomb.clientSecret, undefined);
     assert.equal(tomb.privateKey, undefined);
     assert.equal((await kit.store.sessions.listByInstallation(inst.installation_id)).length, 0);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideEvent, decideInstallationAcknowledged, IgnoreReason, type DecideContext } from '../../src/installations/index.ts';
+import { decideEvent, decideInstallationAcknowledged, decideSecretsShredded, IgnoreReason, type DecideContext } from '../../src/installations/index.ts';
 import type { EventDecision, InstallationRecord } from '../../src/stores/types.ts';
 import { hex, parsed, rawInstalled, rawLogout, rawRotated, rawTrial, rawUninstalled, rawUpdated, testSealer } from '../events/event-builders.ts';
 
@@ -97,15 +97,24 @@ test('trial events: recorded in order, a late older one ignored', () => {
   ignored(decideEvent(parsed(rawTrial({ installationId: inst, at: T0 + 2 * min, kind: 'extended', expiresAt: T0 + 60 * 86_400_000 })), ended, ctx()), IgnoreReason.StaleTrial);
 });
 
-test('app.uninstalled: tombstone, secrets shredded, sessions revoked; nothing older resurrects it', () => {
+test('app.uninstalled: tombstone, sessions revoked, acknowledged, then secrets shredded; nothing older resurrects it', () => {
   const rec = run([rawInstalled({ installationId: inst, at: T0 })])!;
   const d = applied(decideEvent(parsed(rawUninstalled({ installationId: inst, at: T0 + 10 * min })), rec, ctx()));
-  const tomb = d.installation!;
-  assert.equal(tomb.state, 'uninstalled');
-  assert.equal(tomb.uninstalledAt, T0 + 10 * min);
+  const pendingAck = d.installation!;
+  assert.equal(pendingAck.state, 'uninstalled');
+  assert.equal(pendingAck.uninstalledAt, T0 + 10 * min);
+  // The secrets stay sealed only until the acknowledgement, which needs the installation's credentials.
+  assert.equal(pendingAck.clientSecret, rec.clientSecret);
+  assert.deepEqual(d.outbox, [
+    { kind: 'revoke_installation_sessions', installationId: inst, watermark: T0 + 60 * min },
+    { kind: 'ack_uninstall', installationId: inst, appId: rec.appId },
+  ]);
+  const tomb = applied(decideSecretsShredded(pendingAck, T0 + 61 * min)).installation!;
   assert.equal(tomb.clientSecret, undefined);
   assert.equal(tomb.privateKey, undefined);
-  assert.deepEqual(d.outbox, [{ kind: 'revoke_installation_sessions', installationId: inst, watermark: T0 + 60 * min }]);
+  assert.equal(tomb.state, 'uninstalled');
+  ignored(decideSecretsShredded(tomb, T0 + 62 * min), IgnoreReason.NothingToShred);
+  ignored(decideSecretsShredded(rec, T0 + 62 * min), IgnoreReason.NotPending);
   // install replayed after the uninstall, and every other type, are ignored
   ignored(decideEvent(parsed(rawInstalled({ installationId: inst, at: T0 })), tomb, ctx()), IgnoreReason.Uninstalled);
   ignored(decideEvent(parsed(rawInstalled({ installationId: inst, at: T0 + 10 * min })), tomb, ctx()), IgnoreReason.Uninstalled);
@@ -137,7 +146,15 @@ test('out of order pairs give the same final state in either order', () => {
   const strip = (r: InstallationRecord | undefined) => r && { state: r.state, clientId: r.clientId, trial: r.trial, uninstalledAt: r.uninstalledAt, lastEventAt: r.lastEventAt };
   assert.deepEqual(strip(run([a, c, b])), strip(run([a, b, c])));
   assert.equal(run([a, b, c])?.clientId, 'c2');
-  const tomb = (r: InstallationRecord | undefined) => r && { state: r.state, secret: r.clientSecret, key: r.privateKey, uninstalledAt: r.uninstalledAt };
+  // Compared once the worker has acknowledged the uninstall and shredded the secrets.
+  const shredded = (r: InstallationRecord | undefined) => {
+    const d = r && decideSecretsShredded(r, T0 + 10 * min);
+    return d?.kind === 'apply' && d.installation ? d.installation : r;
+  };
+  const tomb = (r: InstallationRecord | undefined) => {
+    const s = shredded(r);
+    return s && { state: s.state, secret: s.clientSecret, key: s.privateKey, uninstalledAt: s.uninstalledAt };
+  };
   assert.deepEqual(tomb(run([a, b, u])), tomb(run([u, a, b])));
   assert.equal(tomb(run([u, a, b]))?.secret, undefined);
   assert.deepEqual(strip(run([a, u, a])), strip(run([a, u])));
