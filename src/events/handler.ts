@@ -64,6 +64,11 @@ export function createEventsHandler(deps: EventsDeps): (req: AppRequest) => Prom
     if (!isJsonContentType(req.headers['content-type'])) {
       throw new EventRejection(415, ErrorCode.EventUnsupportedMediaType, 'content type is not application/json');
     }
+    // Bodies are never decompressed (no gzip bombs); an encoded body is refused outright.
+    const encoding = req.headers['content-encoding'];
+    if (encoding !== undefined && (typeof encoding !== 'string' || encoding.trim().toLowerCase() !== 'identity')) {
+      throw new EventRejection(415, ErrorCode.EventUnsupportedMediaType, 'content encoding is not identity');
+    }
     const declared = req.headers['content-length'];
     if (typeof declared === 'string' && /^\d+$/.test(declared) && Number(declared) > maxBody) {
       throw new EventRejection(413, ErrorCode.EventBodyTooLarge, 'declared length over the cap');

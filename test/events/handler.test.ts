@@ -56,6 +56,9 @@ test('cheap checks first: method 405, media type 415, size 413, with no-store re
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1']) {
       assert.equal((await k.post('{}', { 'content-type': ct })).status, 415, ct);
     }
+    for (const encoding of ['gzip', 'deflate', 'br', 'gzip, identity']) {
+      assert.equal((await k.post('{}', { 'content-encoding': encoding })).status, 415, `content-encoding ${encoding} is never decompressed`);
+    }
     assert.equal((await k.post('{}', { 'content-length': String(10 * 1024 * 1024) })).status, 413);
     assert.equal((await k.post(new Uint8Array(65 * 1024).fill(32))).status, 413);
   } finally {
