@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { AppConnectError, ErrorCode } from '../errors/index.ts';
+import { readCappedStream } from './read-capped.ts';
 
 export function bodyTooLarge(limit: number): AppConnectError {
   return new AppConnectError(ErrorCode.EventBodyTooLarge, `request body larger than ${limit} bytes`, { status: 413, details: { limit } });
@@ -60,19 +61,7 @@ export function readRawBody(request: IncomingMessage, limit: number): Promise<Ui
 export async function readFetchBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit)) throw bodyTooLarge(limit);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw bodyTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const body = await readCappedStream(request.body, limit);
+  if (!body) throw bodyTooLarge(limit);
+  return body;
 }

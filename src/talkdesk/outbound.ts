@@ -1,5 +1,6 @@
 import { AppConnectError, ErrorCode } from '../errors/index.ts';
 import { isAllowedTalkdeskUrl, type HostPolicy } from '../protocol/hosts.ts';
+import { readCappedStream } from '../http/read-capped.ts';
 
 /** Largest response body read from Talkdesk (token, userinfo, Apps API, events). */
 export const MAX_RESPONSE_BYTES = 256 * 1024;
@@ -21,21 +22,9 @@ export function isTimeout(error: unknown): boolean {
 
 /** Reads at most MAX_RESPONSE_BYTES of the body as text; longer bodies are an error (never buffered whole). */
 export async function readCappedText(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new RangeError('response body too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readCappedStream(response.body, MAX_RESPONSE_BYTES);
+  if (!body) throw new RangeError('response body too large');
+  return Buffer.from(body).toString('utf8');
 }
 
 /** Parses a capped JSON body; returns undefined when it is not JSON. */
