@@ -25,15 +25,8 @@ export interface SessionCheck {
   setCookie: string[];
 }
 
-export interface NewSession {
-  installationId: string;
-  accountId: string;
-  userId: string;
-  appUserId: string;
-  name?: string;
-  email?: string;
-  sid?: string;
-}
+/** What a login knows about the session it asks for; ids, hashes and times are the manager's. */
+export type NewSession = Pick<SessionRecord, 'installationId' | 'accountId' | 'userId' | 'appUserId' | 'name' | 'email' | 'sid'>;
 
 export type IssueResult = { result: 'created'; user: SessionUser; setCookie: string[] } | { result: 'logged_out' };
 
