@@ -20,6 +20,20 @@ function port(value: string): number {
   return n;
 }
 
+/** The demo is TypeScript: from the built CLI (plain node), load it through tsx, present in a clone. */
+async function importDemo(modulePath: string): Promise<DevModule> {
+  const url = pathToFileURL(modulePath).href;
+  try {
+    return (await import(url)) as DevModule;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    const { register } = await import('tsx/esm/api');
+    register();
+    // A fresh URL: the failed load above stays cached under the plain one.
+    return (await import(`${url}?tsx`)) as DevModule;
+  }
+}
+
 /** `appconnect dev`: the emulator and the demo partner app, seeded and installed, in one command. */
 export function registerDevCommand(program: Command): void {
   program
@@ -35,7 +49,7 @@ export function registerDevCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const dev = (await import(pathToFileURL(modulePath).href)) as DevModule;
+      const dev = await importDemo(modulePath);
       const started = Date.now();
       let env;
       try {
