@@ -6,10 +6,10 @@ export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
+const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
 h1{font-size:1.6rem}table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccd;padding:.35rem .5rem;text-align:left;font-size:.9rem}
 th{background:#eef}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{font-weight:600}
-.badge{display:inline-block;padding:.1rem .5rem;border-radius:.8rem;background:#dfd}.off{background:#fdd}code{font-size:.85rem}`;
+.badge{display:inline-block;padding:.1rem .5rem;border-radius:.8rem;background:#dfd}.off{background:#fdd}code{font-size:.85rem}td code{word-break:break-all}`;
 
 function layout(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

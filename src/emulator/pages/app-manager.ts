@@ -62,7 +62,7 @@ ${post(`${base}/uninstall`, 'Uninstall')}`
 <td>${esc(row.state)}${row.state_reason ? ` (${esc(row.state_reason)})` : ''}</td><td><code>${esc(v.client_id ?? '')}</code> ${esc(v.key_algorithm)}</td>
 <td>${v.users.length} licensed · trial: ${trial}</td><td><ul>${launch}</ul>${actions}</td></tr>`;
   });
-  return `<section aria-labelledby="h-inst"><h2 id="h-inst">Installations</h2><table><thead><tr><th scope="col">Installation</th><th scope="col">State</th><th scope="col">Client</th><th scope="col">Licences</th><th scope="col">Actions</th></tr></thead>
+  return `<section aria-labelledby="h-inst"><h2 id="h-inst">Installed apps</h2><p class="muted">Click "Launch as" to open an app as that user, as Talkdesk's App Manager does.</p><table><thead><tr><th scope="col">Installation</th><th scope="col">State</th><th scope="col">Client</th><th scope="col">Licences</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.join('') || '<tr><td colspan="5" class="muted">none yet</td></tr>'}</tbody></table></section>`;
 }
 
@@ -88,5 +88,9 @@ function eventLogSection(core: EmulatorCore): string {
 /** GET / : the App Manager, server-rendered; every form posts to the control API. */
 export function appManagerPage(core: EmulatorCore): string {
   const intro = `<p>Offline Talkdesk at <code>${esc(core.urls.origin)}</code> · API root <code>${esc(core.urls.apiRoot)}</code> · clock skew ${core.clock.skewSeconds} s</p>`;
-  return layout('Talkdesk emulator: App Manager', intro + accountsSection(core) + appsSection(core) + installSection(core) + installationsSection(core) + faultsSection(core) + eventLogSection(core));
+  return layout(
+    'Talkdesk emulator: App Manager',
+    // Launching comes first, as in Talkdesk; set-up and test controls follow.
+    intro + installationsSection(core) + accountsSection(core) + eventLogSection(core) + appsSection(core) + installSection(core) + faultsSection(core),
+  );
 }
