@@ -1,4 +1,4 @@
-import { KeyObject } from 'node:crypto';
+import { createHash, KeyObject } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { AppConnectError, ErrorCode } from '../errors/index.ts';
@@ -26,7 +26,31 @@ function toKeyObject(privateKey: KeyObject | string): KeyObject {
   }
 }
 
-async function importSigningKey(privateKey: KeyObject | string, alg: KeyAlgorithm): Promise<oauth.CryptoKey> {
+/**
+ * Imported signing keys, so a login does not parse and import the installation key each time. Keyed by
+ * a hash of the key (a rotation gives a new entry); values are non-extractable CryptoKeys; bounded.
+ */
+const SIGNING_KEY_CACHE_SIZE = 1000;
+const signingKeys = new Map<string, Promise<oauth.CryptoKey>>();
+
+function importSigningKey(privateKey: KeyObject | string, alg: KeyAlgorithm): Promise<oauth.CryptoKey> {
+  if (typeof privateKey !== 'string') return importUncached(privateKey, alg);
+  const cacheKey = `${alg}:${createHash('sha256').update(privateKey).digest('base64url')}`;
+  const cached = signingKeys.get(cacheKey);
+  if (cached) {
+    // Most recently used last, so the oldest entry is evicted first.
+    signingKeys.delete(cacheKey);
+    signingKeys.set(cacheKey, cached);
+    return cached;
+  }
+  const imported = importUncached(privateKey, alg);
+  signingKeys.set(cacheKey, imported);
+  imported.catch(() => signingKeys.delete(cacheKey));
+  if (signingKeys.size > SIGNING_KEY_CACHE_SIZE) signingKeys.delete(signingKeys.keys().next().value!);
+  return imported;
+}
+
+async function importUncached(privateKey: KeyObject | string, alg: KeyAlgorithm): Promise<oauth.CryptoKey> {
   const keyObject = toKeyObject(privateKey);
   if (keyObject.type !== 'private' || !keyFitsAlgorithm(keyObject, alg)) {
     throw authFailed(`the installation private key does not fit ${alg}`);
