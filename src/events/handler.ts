@@ -3,9 +3,10 @@ import type { AppRequest, AppResponse } from '../http/types.ts';
 import { decideEvent, eventTime, needsKnownInstallation } from '../installations/decide.ts';
 import type { InstallVerdict } from '../installations/types.ts';
 import { appConnectEventSchema, isKnownEventType, type AppConnectEvent } from '../protocol/events.ts';
-import type { EventDecision, InstallationRecord, OutboxPayload } from '../stores/types.ts';
+import type { InstallationRecord, OutboxItem } from '../stores/types.ts';
 import { createInstallationTokens } from '../talkdesk/token-cache.ts';
 import { eventAccepted, eventError } from './responses.ts';
+import { isRevocation, runRevocation } from './revocations.ts';
 import { createSignatureKeySource } from './signature-keys.ts';
 import { silentLogger } from './silent-logger.ts';
 import type { EventsDeps } from './types.ts';
@@ -26,8 +27,6 @@ function isJsonContentType(value: unknown): boolean {
     return name !== 'charset' || v === 'utf-8' || v === '"utf-8"';
   });
 }
-
-const isRevocation = (p: OutboxPayload) => p.kind === 'revoke_user_sessions' || p.kind === 'revoke_installation_sessions';
 
 /**
  * The events callback (checklist W01-W20). Checks run cheapest first: method, media type, size,
@@ -142,12 +141,11 @@ export function createEventsHandler(deps: EventsDeps): (req: AppRequest) => Prom
       }
     }
 
-    let decision: EventDecision | undefined;
     let result;
     try {
       result = await store.installations.applyEvent(
         { eventId: event.id, installationId, type: event.type, createdAt, receivedAt: now },
-        (cur) => (decision = decideEvent(event, cur, { sealer, now, ...(installVerdict ? { installVerdict } : {}) })),
+        (cur) => decideEvent(event, cur, { sealer, now, ...(installVerdict ? { installVerdict } : {}) }),
       );
     } catch (error) {
       logger.error({ eventId: event.id, type: event.type, installationId, error: error instanceof Error ? error.name : 'error' }, 'event could not be stored');
@@ -155,9 +153,7 @@ export function createEventsHandler(deps: EventsDeps): (req: AppRequest) => Prom
     }
     logger.info({ eventId: event.id, type: event.type, installationId, outcome: result.outcome, ...('reason' in result && result.reason ? { reason: result.reason } : {}) }, 'event processed');
 
-    if (result.outcome === 'applied' && decision?.kind === 'apply') {
-      await afterCommit(installationId, decision, event);
-    }
+    if (result.outcome === 'applied') await afterCommit(installationId, result.outbox, event);
     if (deps.hooks?.onEvent) {
       try {
         await deps.hooks.onEvent({
@@ -176,22 +172,30 @@ export function createEventsHandler(deps: EventsDeps): (req: AppRequest) => Prom
     return eventAccepted(result.outcome);
   }
 
-  async function afterCommit(installationId: string, decision: Extract<EventDecision, { kind: 'apply' }>, event: AppConnectEvent): Promise<void> {
-    for (const payload of decision.outbox ?? []) {
-      if (!isRevocation(payload)) continue;
+  /**
+   * Single Sign-Out at once: each revocation queued with the event runs now and its outbox copy is
+   * completed, so no worker (here or on another instance) runs it again later. What fails stays in
+   * the outbox for the worker; acknowledgements are left to it.
+   */
+  async function afterCommit(installationId: string, queued: readonly OutboxItem[], event: AppConnectEvent): Promise<void> {
+    let leftForWorker = false;
+    for (const item of queued) {
+      if (!isRevocation(item.payload)) {
+        leftForWorker = true;
+        continue;
+      }
       try {
-        if (deps.worker) await deps.worker.runInline(payload);
-        else if (payload.kind === 'revoke_user_sessions') await store.sessions.revokeUser(payload.installationId, payload.userId, payload.watermark);
-        else if (payload.kind === 'revoke_installation_sessions') await store.sessions.revokeInstallation(payload.installationId, payload.watermark);
+        await runRevocation(store, item.payload);
+        await store.installations.complete(item.id);
       } catch (error) {
-        // The outbox holds the revocation durably; the worker retries it.
-        logger.warn({ installationId, kind: payload.kind, error: error instanceof Error ? error.name : 'error' }, 'inline revocation failed; left to the outbox');
+        leftForWorker = true;
+        logger.warn({ installationId, kind: item.payload.kind, error: error instanceof Error ? error.name : 'error' }, 'inline revocation failed; left to the outbox');
       }
     }
     if (event.type === 'app.credentials_rotated' || event.type === 'app.installed' || event.type === 'app.uninstalled') {
       await tokens.invalidate(installationId).catch(() => undefined);
     }
-    deps.worker?.kick();
+    if (leftForWorker) deps.worker?.kick();
   }
 
   return async (req: AppRequest): Promise<AppResponse> => {

@@ -5,6 +5,7 @@ import type { OutboxItem, OutboxPayload, Store } from '../stores/types.ts';
 import { createInstallationTokens, type InstallationTokens } from '../talkdesk/token-cache.ts';
 import type { Clock, TalkdeskClient } from '../talkdesk/types.ts';
 import type { Logger } from '../telemetry/types.ts';
+import { runRevocation } from './revocations.ts';
 import { silentLogger } from './silent-logger.ts';
 
 export interface OutboxWorkerDeps {
@@ -37,14 +38,7 @@ export interface OutboxWorker {
   runOnce(): Promise<number>;
   /** Asks for a round soon (coalesced). */
   kick(): void;
-  /**
-   * Runs a revocation at once (fast Single Sign-Out after a commit). Its durable outbox copy is then
-   * completed without running again when this process's worker claims it.
-   */
-  runInline(payload: OutboxPayload): Promise<void>;
 }
-
-const revocationKey = (p: OutboxPayload) => JSON.stringify(p);
 
 export function backoffDelay(attempts: number, base: number, max: number, random: () => number): number {
   const exp = Math.min(max, base * 2 ** Math.min(attempts, 30));
@@ -72,20 +66,11 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
   const baseDelayMs = deps.baseDelayMs ?? 2_000;
   const maxDelayMs = deps.maxDelayMs ?? 3_600_000;
   const random = deps.random ?? Math.random;
-  const doneInline = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let kickScheduled = false;
   let stopped = false;
-
-  async function revoke(payload: OutboxPayload): Promise<void> {
-    if (payload.kind === 'revoke_user_sessions') {
-      await store.sessions.revokeUser(payload.installationId, payload.userId, payload.watermark);
-    } else if (payload.kind === 'revoke_installation_sessions') {
-      await store.sessions.revokeInstallation(payload.installationId, payload.watermark);
-    }
-  }
 
   /** Calls the Apps API with the installation's token; a 401 drops the cached token and retries once. */
   async function withToken<T>(installationId: string, call: (token: string) => Promise<T>, options: { uninstalled?: boolean } = {}): Promise<T | 'gone'> {
@@ -106,12 +91,10 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
     const p = item.payload;
     switch (p.kind) {
       case 'revoke_user_sessions':
-      case 'revoke_installation_sessions': {
-        const key = revocationKey(p);
-        if (doneInline.delete(key)) return;
-        await revoke(p);
+      case 'revoke_installation_sessions':
+        // Normally run and completed right after the event's commit; here after a crash or a failure.
+        await runRevocation(store, p);
         return;
-      }
       case 'ack_credentials': {
         const current = await store.installations.get(p.installationId);
         // A newer rotation replaced these credentials: its own item acknowledges.
@@ -192,9 +175,6 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         }
       }
     }
-    // Forget inline marks whose outbox copy was evidently claimed elsewhere.
-    const cutoff = clock() - 10 * 60_000;
-    for (const [key, at] of doneInline) if (at < cutoff) doneInline.delete(key);
     return items.length;
   }
 
@@ -242,10 +222,6 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): OutboxWorker {
         kickScheduled = false;
         void runOnce();
       });
-    },
-    async runInline(payload) {
-      await revoke(payload);
-      doneInline.set(revocationKey(payload), clock());
     },
   };
 }

@@ -102,8 +102,8 @@ export function createMemoryStore(): Store {
             if (previous === undefined || previous.at < change.at) users.set(change.userId, { licensed: change.licensed, at: change.at });
           }
         }
-        for (const payload of decision.outbox ?? []) enqueueRow(payload, receivedAt);
-        return { outcome: 'applied' };
+        const queued = (decision.outbox ?? []).map((payload) => outboxView(enqueueRow(payload, receivedAt)));
+        return { outcome: 'applied', outbox: queued.map(({ status: _status, ...item }) => item) };
       },
       async purgeEventsBefore(before) {
         let count = 0;

@@ -91,7 +91,11 @@ export type EventDecision =
       outbox?: readonly OutboxPayload[];
     };
 
-export type ApplyEventResult = { outcome: 'applied' | 'ignored'; reason?: string } | { outcome: 'duplicate' };
+export type ApplyEventResult =
+  /** `outbox`: the items queued in the same atomic step, in the decision's order. */
+  | { outcome: 'applied'; outbox: OutboxItem[] }
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'duplicate' };
 
 export interface EventReceipt {
   eventId: string;

@@ -77,7 +77,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
           seen.push(current);
           return { kind: 'apply', installation: record };
         });
-        assert.deepEqual(first, { outcome: 'applied' });
+        assert.deepEqual(first, { outcome: 'applied', outbox: [] });
         assert.equal(seen[0], undefined);
         assert.deepEqual(await store.installations.get(record.installationId), record);
 
@@ -164,7 +164,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
           throw new Error('boom');
         }));
         assert.equal(await store.installations.get(record.installationId), undefined);
-        assert.deepEqual(await store.installations.applyEvent(r, upsert(record)), { outcome: 'applied' });
+        assert.deepEqual(await store.installations.applyEvent(r, upsert(record)), { outcome: 'applied', outbox: [] });
       }));
 
       it('licences follow `at` order: a late older change never overrides a newer one', () => withStore(async (store) => {
@@ -210,8 +210,12 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
           { kind: 'revoke_user_sessions', installationId: record.installationId, userId: hex(12), watermark: 1234 },
         ];
         const now = Date.now();
-        await store.installations.applyEvent(receipt(record.installationId, { receivedAt: now }), upsert(record, payloads));
+        const result = await store.installations.applyEvent(receipt(record.installationId, { receivedAt: now }), upsert(record, payloads));
+        assert.equal(result.outcome, 'applied');
+        const queued = result.outcome === 'applied' ? result.outbox : [];
+        assert.deepEqual(queued.map((item) => item.payload), payloads, 'applyEvent returns the queued items in order');
         const claimed = await store.installations.claimDue(now, 10, 30_000);
+        assert.deepEqual(new Set(claimed.map((c) => c.id)), new Set(queued.map((q) => q.id)), 'with the ids the outbox knows');
         assert.deepEqual(claimed.map((c) => c.payload).sort((x, y) => x.kind.localeCompare(y.kind)), [...payloads].sort((x, y) => x.kind.localeCompare(y.kind)));
         assert.ok(claimed.every((c) => c.attempts === 0));
       }));

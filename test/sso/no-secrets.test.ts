@@ -54,7 +54,7 @@ test('no secret in logs, pages or failure records over a whole installation life
   const { event_ids } = await world.control.uninstall(installationId);
   await world.control.waitForDeliveries((list) => event_ids.every((id) => list.some((d) => d.event_id === id && d.status === 'delivered')), { installationId });
 
-  assert.ok(capture.entries().length > 10, 'the kit logged the run');
+  assert.ok(capture.entries().length >= 5, `the kit logged the run (${capture.entries().length} lines)`);
   emitted.push(capture.text());
   emitted.push(JSON.stringify(await world.app.kit.store.failures.list({ limit: 100 })));
   emitted.push(JSON.stringify(world.app.errors));

@@ -117,8 +117,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
               [receipt.installationId, change.userId, change.licensed, change.at],
             );
           }
-          for (const payload of decision.outbox ?? []) await insertOutbox(tx, payload, receivedAt);
-          return { outcome: 'applied' };
+          const outbox: OutboxItem[] = [];
+          for (const payload of decision.outbox ?? []) outbox.push(await insertOutbox(tx, payload, receivedAt));
+          return { outcome: 'applied', outbox };
         });
       },
       async purgeEventsBefore(before) {

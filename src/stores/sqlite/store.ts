@@ -172,8 +172,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const record = decision.installation;
     if (record !== undefined) q.installationUpsert.run(record.installationId, record.createdAt, JSON.stringify(record));
     for (const change of licenceChanges(decision)) q.licenceUpsert.run(receiptArg.installationId, change.userId, change.licensed ? 1 : 0, change.at);
-    for (const payload of decision.outbox ?? []) insertOutbox(payload, receivedAt);
-    return { outcome: 'applied' };
+    const outbox = (decision.outbox ?? []).map((payload) => insertOutbox(payload, receivedAt));
+    return { outcome: 'applied', outbox };
   });
 
   const claimTx = db.transaction((now: number, limit: number, leaseMs: number): OutboxItem[] => {
