@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describeStoreContract } from '../../src/testing/index.ts';
+import { describeStoreContract, sampleInstallation } from '../../src/testing/index.ts';
 import { createSqliteStore } from '../../src/stores/sqlite/index.ts';
 import { AppConnectError, ErrorCode } from '../../src/errors/index.ts';
 
@@ -71,6 +71,37 @@ test('sqlite: several processes on one file apply each event once and never shar
     const all = await store.installations.listOutbox({ includeDone: true });
     assert.equal(all.length, 30);
     assert.equal((await store.installations.get('0'.repeat(32)))?.lastEventAt, 30, 'no lost update across processes');
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite group commit: concurrent durable writes share a transaction, yet one failing write changes nothing of its own', async () => {
+  const store = createSqliteStore({ path: freshFile() });
+  try {
+    const now = Date.now();
+    const ids = Array.from({ length: 20 }, (_, i) => i.toString(16).padStart(32, 'a'));
+    const results = await Promise.allSettled(
+      ids.map((installationId, i) =>
+        store.installations.applyEvent({ eventId: installationId.replace(/^a/, 'e'), installationId, type: 'app.installed', createdAt: now }, () => {
+          if (i === 7) throw new Error('decide failed');
+          return {
+            kind: 'apply',
+            installation: sampleInstallation({ installationId }),
+            outbox: [{ kind: 'revoke_installation_sessions', installationId, watermark: now }],
+          };
+        }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 19);
+    const failed = results[7];
+    assert.ok(failed?.status === 'rejected' && (failed.reason as Error).message === 'decide failed', 'the caller’s own error comes back');
+    assert.equal(await store.installations.get(ids[7]!), undefined, 'nothing written for the failed one');
+    assert.equal((await store.installations.list()).length, 19);
+    assert.equal((await store.installations.listOutbox()).length, 19, 'no outbox item of the failed one');
+    // its event id was not recorded either: it can be applied later
+    const retry = await store.installations.applyEvent({ eventId: ids[7]!.replace(/^a/, 'e'), installationId: ids[7]!, type: 'app.installed', createdAt: now }, () => ({ kind: 'apply', installation: sampleInstallation({ installationId: ids[7]! }) }));
+    assert.equal(retry.outcome, 'applied');
   } finally {
     await store.close();
   }

@@ -134,9 +134,49 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     try {
       return Promise.resolve(step());
     } catch (error) {
-      if (error instanceof Database.SqliteError || (error instanceof TypeError && !db.open)) return Promise.reject(storeUnavailable('sqlite', error));
-      return Promise.reject(error);
+      return Promise.reject(storeError(error));
     }
+  }
+
+  /** Maps driver failures to APPCONNECT_STORE_UNAVAILABLE; errors of callers' code (decide) pass through. */
+  function storeError(error: unknown): unknown {
+    return error instanceof Database.SqliteError || (error instanceof TypeError && !db.open) ? storeUnavailable('sqlite', error) : error;
+  }
+
+  /**
+   * Group commit of the durable writes: every write asked for in the same turn of the event loop runs
+   * in one IMMEDIATE transaction, each in its own savepoint (one failing rolls back only itself), so
+   * concurrent events and revocations share one fsync. A failed commit fails them all.
+   */
+  type Pending = { step: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+  let queue: Pending[] = [];
+  const inSavepoint = db.transaction((step: () => unknown) => step());
+  const runBatch = db.transaction((batch: Pending[]) =>
+    batch.map((op) => {
+      try {
+        return { ok: true as const, value: inSavepoint(op.step) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    let results;
+    try {
+      results = runBatch.immediate(batch);
+    } catch (error) {
+      for (const op of batch) op.reject(storeError(error));
+      return;
+    }
+    results.forEach((result, i) => (result.ok ? batch[i]!.resolve(result.value) : batch[i]!.reject(storeError(result.error))));
+  }
+  function grouped<T>(step: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ step, resolve: resolve as (value: unknown) => void, reject });
+    });
   }
 
   // A FULL commit waits for an fsync (about 0.3 ms here, blocking the event loop); NORMAL does not.
@@ -220,13 +260,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       list: (options) => run(() => q.installationList.all(clampLimit(options?.limit, 1000)).map((r) => JSON.parse(r.record) as InstallationRecord)),
       isLicensed: (installationId, userId) => run(() => q.licenceGet.get(installationId, userId)?.licensed === 1),
       listLicensedUsers: (installationId) => run(() => q.licensedUsers.all(installationId).map((r) => r.user_id)),
-      applyEvent: (receipt, decide) => run(() => applyEventTx.immediate(receipt, decide)),
+      applyEvent: (receipt, decide) => grouped(() => applyEventTx(receipt, decide)),
       purgeEventsBefore: (before) => run(() => q.eventPurge.run(before).changes),
-      enqueue: (payload, now) => run(() => insertOutbox(payload, now)),
+      enqueue: (payload, now) => grouped(() => insertOutbox(payload, now)),
       claimDue: (now, limit, leaseMs) => light(() => claimTx.immediate(now, limit, leaseMs)),
       complete: (id) => light(() => void q.outboxComplete.run(id)),
       retryLater: (id, nextAttemptAt, error) => light(() => void q.outboxRetry.run(nextAttemptAt, truncateError(error), id)),
-      deadLetter: (id, error) => run(() => void q.outboxDead.run(truncateError(error), id)),
+      deadLetter: (id, error) => grouped(() => void q.outboxDead.run(truncateError(error), id)),
       listOutbox: (options) => run(() => q.outboxList.all(options?.includeDone === true ? 1 : 0, clampLimit(options?.limit, 1000)).map(outboxItem)),
       purgeOutboxBefore: (before) => run(() => q.outboxPurge.run(before).changes),
     },
@@ -249,14 +289,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const row = q.sessionDelete.get(idHash);
         if (row !== undefined) hub.publish({ installationId: row.installation_id, userId: row.user_id, idHashes: [idHash] });
       }),
-      revokeUser: (installationId, userId, watermark) => run(() => {
-        const ids = revokeUserTx.immediate(installationId, userId, watermark);
-        return revoked({ installationId, userId, idHashes: ids }, ids.length);
-      }),
-      revokeInstallation: (installationId, watermark) => run(() => {
-        const ids = revokeInstallationTx.immediate(installationId, watermark);
-        return revoked({ installationId, idHashes: ids }, ids.length);
-      }),
+      revokeUser: (installationId, userId, watermark) =>
+        grouped(() => revokeUserTx(installationId, userId, watermark)).then((ids) => revoked({ installationId, userId, idHashes: ids }, ids.length)),
+      revokeInstallation: (installationId, watermark) =>
+        grouped(() => revokeInstallationTx(installationId, watermark)).then((ids) => revoked({ installationId, idHashes: ids }, ids.length)),
       listByUser: (installationId, userId) => run(() => q.sessionsByUser.all(installationId, userId).map(sessionFrom)),
       listByInstallation: (installationId, options) => run(() => q.sessionsByInstallation.all(installationId, clampLimit(options?.limit, 1000)).map(sessionFrom)),
       purgeExpired: (now) => light(() => q.sessionsPurge.run(now, now).changes),
