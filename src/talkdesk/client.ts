@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AppConnectError, ErrorCode, isAppConnectError } from '../errors/index.ts';
 import { apiPaths, joinRoot } from '../protocol/links.ts';
 import { clientAuthFor } from './client-auth.ts';
+import { undiciFetch } from './undici-fetch.ts';
 import { assertAllowedUrl, isTimeout, oauthErrorCode, readJson } from './outbound.ts';
 import {
   installationResponseSchema,
@@ -37,7 +38,7 @@ type ResourceKind = 'userinfo' | 'apps';
 export function createTalkdeskClient(options: TalkdeskClientOptions): TalkdeskClient {
   const policy = options.hostPolicy;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImpl: typeof fetch = options.fetch ?? globalThis.fetch;
+  const fetchImpl: typeof fetch = options.fetch ?? undiciFetch;
   const clock = options.clock ?? Date.now;
 
   async function tokenRequest(client: OAuthClientMaterial, grantType: string, params: Record<string, string>): Promise<TokenSet> {

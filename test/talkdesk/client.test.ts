@@ -167,3 +167,18 @@ test('PKCE pair: S256, verifier of 43+ characters', async () => {
   const { createHash } = await import('node:crypto');
   assert.equal(pair.challenge, createHash('sha256').update(pair.verifier).digest('base64url'));
 });
+
+test('an oversized or redirecting answer is refused, never buffered whole or followed', async () => {
+  const huge = { sub: 'a'.repeat(24), name: 'x'.repeat(400 * 1024), email: 'e@x' };
+  const server = await startFakeServer((req) =>
+    req.path === '/redirect' ? { status: 302, headers: { location: 'https://evil.example/' }, body: '' } : { status: 200, body: huge },
+  );
+  try {
+    const client = createTalkdeskClient({ hostPolicy: { extraOrigins: [server.origin] } });
+    await rejectsWith(client.fetchUserInfo(`${server.origin}/users/me`, 'at'), 'APPCONNECT_USERINFO_FAILED');
+    await rejectsWith(client.fetchUserInfo(`${server.origin}/redirect`, 'at'), 'APPCONNECT_USERINFO_FAILED');
+    assert.equal(server.requests.length, 2, 'the redirect was not followed');
+  } finally {
+    await server.close();
+  }
+});
