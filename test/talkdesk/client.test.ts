@@ -182,3 +182,14 @@ test('an oversized or redirecting answer is refused, never buffered whole or fol
     await server.close();
   }
 });
+
+test('PKCE S256 matches RFC 7636 appendix B, and fresh pairs are unique 43-character verifiers', async () => {
+  assert.equal(await pkceChallengeFor('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  const pairs = await Promise.all(Array.from({ length: 50 }, () => createPkcePair()));
+  assert.equal(new Set(pairs.map((p) => p.verifier)).size, 50);
+  for (const p of pairs) {
+    assert.match(p.verifier, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(p.challenge, await pkceChallengeFor(p.verifier));
+    assert.equal(p.method, 'S256');
+  }
+});
