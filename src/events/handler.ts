@@ -146,6 +146,8 @@ export function createEventsHandler(deps: EventsDeps): (req: AppRequest) => Prom
       result = await store.installations.applyEvent(
         { eventId: event.id, installationId, type: event.type, createdAt, receivedAt: now },
         (cur) => decideEvent(event, cur, { sealer, now, ...(installVerdict ? { installVerdict } : {}) }),
+        // Stores whose sessions live beside the events end them in the same commit.
+        { sessions: store.sessions },
       );
     } catch (error) {
       logger.error({ eventId: event.id, type: event.type, installationId, error: error instanceof Error ? error.name : 'error' }, 'event could not be stored');

@@ -1,5 +1,5 @@
 import type {
-  ApplyEventResult, CachedToken, EventDecision, EventReceipt, FailureRecord, InstallationRecord, LoginTransaction,
+  ApplyEventOptions, ApplyEventResult, CachedToken, EventDecision, EventReceipt, FailureRecord, InstallationRecord, LoginTransaction,
   OutboxItem, OutboxPayload, SessionRecord, SessionRevocation, Store,
 } from './types.ts';
 import { AppConnectError, ErrorCode } from '../errors/index.ts';
@@ -65,7 +65,7 @@ export function createMemoryStore(): Store {
     return removed;
   }
 
-  return {
+  const store: Store = {
     installations: {
       async get(installationId) {
         const found = installations.get(installationId);
@@ -85,7 +85,7 @@ export function createMemoryStore(): Store {
         if (users === undefined) return [];
         return [...users].filter(([, l]) => l.licensed).map(([userId]) => userId).sort();
       },
-      async applyEvent(receipt: EventReceipt, decide: (current: InstallationRecord | undefined) => EventDecision): Promise<ApplyEventResult> {
+      async applyEvent(receipt: EventReceipt, decide: (current: InstallationRecord | undefined) => EventDecision, options?: ApplyEventOptions): Promise<ApplyEventResult> {
         if (events.has(receipt.eventId)) return { outcome: 'duplicate' };
         const current = installations.get(receipt.installationId);
         const decision = decide(current === undefined ? undefined : copy(current));
@@ -102,8 +102,18 @@ export function createMemoryStore(): Store {
             if (previous === undefined || previous.at < change.at) users.set(change.userId, { licensed: change.licensed, at: change.at });
           }
         }
-        const queued = (decision.outbox ?? []).map((payload) => outboxView(enqueueRow(payload, receivedAt)));
-        return { outcome: 'applied', outbox: queued.map(({ status: _status, ...item }) => item) };
+        // Single Sign-Out in the same step when the caller's sessions are this store's.
+        const revokeHere = options?.sessions !== undefined && options.sessions === store.sessions;
+        const queued: OutboxItem[] = [];
+        for (const payload of decision.outbox ?? []) {
+          if (revokeHere && payload.kind === 'revoke_user_sessions') await store.sessions.revokeUser(payload.installationId, payload.userId, payload.watermark);
+          else if (revokeHere && payload.kind === 'revoke_installation_sessions') await store.sessions.revokeInstallation(payload.installationId, payload.watermark);
+          else {
+            const { status: _status, ...item } = outboxView(enqueueRow(payload, receivedAt));
+            queued.push(item);
+          }
+        }
+        return { outcome: 'applied', outbox: queued };
       },
       async purgeEventsBefore(before) {
         let count = 0;
@@ -321,4 +331,5 @@ export function createMemoryStore(): Store {
       listeners.clear();
     },
   };
+  return store;
 }

@@ -97,6 +97,16 @@ export type ApplyEventResult =
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'duplicate' };
 
+export interface ApplyEventOptions {
+  /**
+   * The session store the caller uses. A store whose own `sessions` is this very object may run the
+   * decision's revocations (`revoke_*` payloads) inside the same atomic step, publish them after the
+   * commit, and then neither queue nor return them: one commit for the event and its Single Sign-Out.
+   * Any other store queues them like the rest (the caller runs them).
+   */
+  sessions?: SessionStore;
+}
+
 export interface EventReceipt {
   eventId: string;
   installationId: string;
@@ -121,7 +131,7 @@ export interface InstallationStore {
    * section, serialised per installation), writes what it returns (installation, licences, outbox)
    * and records the event id, all together or not at all. `decide` must be synchronous and pure.
    */
-  applyEvent(receipt: EventReceipt, decide: (current: InstallationRecord | undefined) => EventDecision): Promise<ApplyEventResult>;
+  applyEvent(receipt: EventReceipt, decide: (current: InstallationRecord | undefined) => EventDecision, options?: ApplyEventOptions): Promise<ApplyEventResult>;
   /** Deletes processed-event ids older than `before` (kept at least 30 days for de-duplication). */
   purgeEventsBefore(before: number): Promise<number>;
 

@@ -220,6 +220,38 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.ok(claimed.every((c) => c.attempts === 0));
       }));
 
+      it('revocations of a decision end the sessions, in the same step or through the returned items', () => withStore(async (store) => {
+        const record = sampleInstallation();
+        const user = hex(12);
+        const other = hex(12);
+        const now = Date.now();
+        for (const userId of [user, other]) {
+          assert.equal(await store.sessions.create(sampleSession({ installationId: record.installationId, userId }), now - 60_000), 'created');
+        }
+        const revoke: OutboxPayload = { kind: 'revoke_user_sessions', installationId: record.installationId, userId: user, watermark: now };
+        const result = await store.installations.applyEvent(receipt(record.installationId, { type: 'user.logout', receivedAt: now }), upsert(record, [revoke]), { sessions: store.sessions });
+        assert.equal(result.outcome, 'applied');
+        // A store may end them in the same step (then it returns no such item); otherwise the caller runs them.
+        for (const item of result.outcome === 'applied' ? result.outbox : []) {
+          if (item.payload.kind === 'revoke_user_sessions') await store.sessions.revokeUser(item.payload.installationId, item.payload.userId, item.payload.watermark);
+        }
+        assert.equal((await store.sessions.listByUser(record.installationId, user)).length, 0, 'the user is signed out');
+        assert.equal((await store.sessions.listByUser(record.installationId, other)).length, 1, 'other users are not');
+        assert.equal(await store.sessions.create(sampleSession({ installationId: record.installationId, userId: user }), now - 1), 'logged_out', 'watermark raised');
+
+        // Sessions kept elsewhere (another session store): the revocation is queued and returned, never run here.
+        const elsewhere = { ...store.sessions };
+        const second = sampleInstallation();
+        await store.sessions.create(sampleSession({ installationId: second.installationId, userId: user }), now - 60_000);
+        const queued = await store.installations.applyEvent(
+          receipt(second.installationId, { type: 'user.logout', receivedAt: now }),
+          upsert(second, [{ ...revoke, installationId: second.installationId }]),
+          { sessions: elsewhere },
+        );
+        assert.deepEqual(queued.outcome === 'applied' ? queued.outbox.map((i) => i.payload.kind) : [], ['revoke_user_sessions']);
+        assert.equal((await store.sessions.listByUser(second.installationId, user)).length, 1, 'not run by the store');
+      }));
+
       it('claim, lease, retryLater, deadLetter and complete', () => withStore(async (store) => {
         const now = Date.now();
         const ob = store.installations;

@@ -176,9 +176,12 @@ test('out-of-order delivery: rotation and uninstall released in reverse order en
     await kit.control.uninstall(inst.installation_id);
     await kit.control.releaseDeliveries({ installation_id: inst.installation_id, order: 'reverse' });
     await kit.control.waitForDeliveries((d) => d.every((x) => x.status === 'delivered' || x.status === 'failed'), { installationId: inst.installation_id });
-    const rec = await kit.store.installations.get(inst.installation_id);
-    assert.equal(rec?.state, 'uninstalled');
-    assert.equal(rec?.clientSecret, undefined);
+    // The uninstall wins whatever the order; the secrets go once the worker acknowledged it.
+    const rec = await waitFor(async () => {
+      const r = await kit.store.installations.get(inst.installation_id);
+      return r?.clientSecret === undefined ? r : undefined;
+    }, 'secrets shredded');
+    assert.equal(rec.state, 'uninstalled');
   } finally {
     await kit.close();
   }

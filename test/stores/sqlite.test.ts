@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describeStoreContract, sampleInstallation } from '../../src/testing/index.ts';
+import { describeStoreContract, sampleInstallation, sampleSession } from '../../src/testing/index.ts';
 import { createSqliteStore } from '../../src/stores/sqlite/index.ts';
 import { AppConnectError, ErrorCode } from '../../src/errors/index.ts';
 
@@ -102,6 +102,30 @@ test('sqlite group commit: concurrent durable writes share a transaction, yet on
     // its event id was not recorded either: it can be applied later
     const retry = await store.installations.applyEvent({ eventId: ids[7]!.replace(/^a/, 'e'), installationId: ids[7]!, type: 'app.installed', createdAt: now }, () => ({ kind: 'apply', installation: sampleInstallation({ installationId: ids[7]! }) }));
     assert.equal(retry.outcome, 'applied');
+  } finally {
+    await store.close();
+  }
+});
+
+test('sqlite: a logout and its Single Sign-Out commit together when the caller uses this store’s sessions, and are published', async () => {
+  const store = createSqliteStore({ path: freshFile() });
+  try {
+    const now = Date.now();
+    const installation = sampleInstallation();
+    const user = 'ab'.repeat(12);
+    await store.sessions.create(sampleSession({ installationId: installation.installationId, userId: user }), now - 60_000);
+    const published: string[][] = [];
+    const unsubscribe = await store.sessions.subscribeRevocations!(async (r) => void published.push([...r.idHashes]));
+    const result = await store.installations.applyEvent(
+      { eventId: 'f'.repeat(32), installationId: installation.installationId, type: 'user.logout', createdAt: now, receivedAt: now },
+      () => ({ kind: 'apply', installation, outbox: [{ kind: 'revoke_user_sessions', installationId: installation.installationId, userId: user, watermark: now }] }),
+      { sessions: store.sessions },
+    );
+    assert.deepEqual(result, { outcome: 'applied', outbox: [] }, 'nothing left for a worker');
+    assert.equal((await store.installations.listOutbox({ includeDone: true })).length, 0);
+    assert.equal((await store.sessions.listByUser(installation.installationId, user)).length, 0);
+    assert.equal(published.length, 1, 'the revocation reached the subscribers after the commit');
+    await unsubscribe();
   } finally {
     await store.close();
   }

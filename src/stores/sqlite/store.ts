@@ -6,8 +6,8 @@ import { clampIdle, clampLimit, licenceChanges, newOutboxItem, truncateError, ty
 import { storeUnavailable } from '../errors.ts';
 import { localRevocationHub } from '../local-revocations.ts';
 import type {
-  ApplyEventResult, CachedToken, FailureRecord, InstallationRecord, LoginTransaction, OutboxItem, OutboxPayload, SessionRecord,
-  SessionRevocation, Store,
+  ApplyEventResult, CachedToken, EventDecision, EventReceipt, FailureRecord, InstallationRecord, LoginTransaction, OutboxItem, OutboxPayload,
+  SessionRecord, SessionRevocation, SessionStore, Store,
 } from '../types.ts';
 import { migrateSqlite } from './migrations.ts';
 
@@ -202,18 +202,31 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return item;
   }
 
-  const applyEventTx = db.transaction((receiptArg: Parameters<Store['installations']['applyEvent']>[0], decide: Parameters<Store['installations']['applyEvent']>[1]): ApplyEventResult => {
-    if (q.eventSeen.get(receiptArg.eventId) !== undefined) return { outcome: 'duplicate' };
+  type Applied = { result: ApplyEventResult; revocations: SessionRevocation[] };
+  const applyEventTx = db.transaction((receiptArg: EventReceipt, decide: (current: InstallationRecord | undefined) => EventDecision, revokeHere: boolean): Applied => {
+    const revocations: SessionRevocation[] = [];
+    const done = (result: ApplyEventResult): Applied => ({ result, revocations });
+    if (q.eventSeen.get(receiptArg.eventId) !== undefined) return done({ outcome: 'duplicate' });
     const current = parse<InstallationRecord>(q.installationGet.get(receiptArg.installationId));
     const decision = decide(current);
     const receivedAt = receiptArg.receivedAt ?? Date.now();
     q.eventInsert.run(receiptArg.eventId, receiptArg.installationId, receiptArg.type, receiptArg.createdAt, receivedAt);
-    if (decision.kind === 'ignore') return { outcome: 'ignored', reason: decision.reason };
+    if (decision.kind === 'ignore') return done({ outcome: 'ignored', reason: decision.reason });
     const record = decision.installation;
     if (record !== undefined) q.installationUpsert.run(record.installationId, record.createdAt, JSON.stringify(record));
     for (const change of licenceChanges(decision)) q.licenceUpsert.run(receiptArg.installationId, change.userId, change.licensed ? 1 : 0, change.at);
-    const outbox = (decision.outbox ?? []).map((payload) => insertOutbox(payload, receivedAt));
-    return { outcome: 'applied', outbox };
+    const outbox: OutboxItem[] = [];
+    for (const payload of decision.outbox ?? []) {
+      // Single Sign-Out in the event's own transaction when the caller's sessions are this store's.
+      if (revokeHere && payload.kind === 'revoke_user_sessions') {
+        revocations.push({ installationId: payload.installationId, userId: payload.userId, idHashes: revokeUserTx(payload.installationId, payload.userId, payload.watermark) });
+      } else if (revokeHere && payload.kind === 'revoke_installation_sessions') {
+        revocations.push({ installationId: payload.installationId, idHashes: revokeInstallationTx(payload.installationId, payload.watermark) });
+      } else {
+        outbox.push(insertOutbox(payload, receivedAt));
+      }
+    }
+    return done({ outcome: 'applied', outbox });
   });
 
   const claimTx = db.transaction((now: number, limit: number, leaseMs: number): OutboxItem[] => {
@@ -254,13 +267,45 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return count;
   }
 
+  const sessions: SessionStore = {
+    create: (session, loginStartedAt) => light(() => createSessionTx.immediate(session, loginStartedAt)),
+    get: (idHash) => run(() => {
+      const row = q.sessionGet.get(idHash);
+      return row === undefined ? undefined : sessionFrom(row);
+    }),
+    touch: (idHash, lastSeenAt, idleExpiresAt) => light(() => void q.sessionTouch.run(lastSeenAt, idleExpiresAt, idHash)),
+    delete: (idHash) => run(() => {
+      const row = q.sessionDelete.get(idHash);
+      if (row !== undefined) hub.publish({ installationId: row.installation_id, userId: row.user_id, idHashes: [idHash] });
+    }),
+    revokeUser: (installationId, userId, watermark) =>
+      grouped(() => revokeUserTx(installationId, userId, watermark)).then((ids) => revoked({ installationId, userId, idHashes: ids }, ids.length)),
+    revokeInstallation: (installationId, watermark) =>
+      grouped(() => revokeInstallationTx(installationId, watermark)).then((ids) => revoked({ installationId, idHashes: ids }, ids.length)),
+    listByUser: (installationId, userId) => run(() => q.sessionsByUser.all(installationId, userId).map(sessionFrom)),
+    listByInstallation: (installationId, options) => run(() => q.sessionsByInstallation.all(installationId, clampLimit(options?.limit, 1000)).map(sessionFrom)),
+    purgeExpired: (now) => light(() => q.sessionsPurge.run(now, now).changes),
+    subscribeRevocations: async (listener) => {
+      const unsubscribe = hub.subscribe(listener);
+      unsubscribers.add(unsubscribe);
+      return async () => {
+        unsubscribe();
+        unsubscribers.delete(unsubscribe);
+      };
+    },
+  };
+
   return {
     installations: {
       get: (installationId) => run(() => parse<InstallationRecord>(q.installationGet.get(installationId))),
       list: (options) => run(() => q.installationList.all(clampLimit(options?.limit, 1000)).map((r) => JSON.parse(r.record) as InstallationRecord)),
       isLicensed: (installationId, userId) => run(() => q.licenceGet.get(installationId, userId)?.licensed === 1),
       listLicensedUsers: (installationId) => run(() => q.licensedUsers.all(installationId).map((r) => r.user_id)),
-      applyEvent: (receipt, decide) => grouped(() => applyEventTx(receipt, decide)),
+      applyEvent: (receipt, decide, applyOptions) =>
+        grouped(() => applyEventTx(receipt, decide, applyOptions?.sessions !== undefined && applyOptions.sessions === sessions)).then(({ result, revocations }) => {
+          for (const revocation of revocations) hub.publish(revocation);
+          return result;
+        }),
       purgeEventsBefore: (before) => run(() => q.eventPurge.run(before).changes),
       enqueue: (payload, now) => grouped(() => insertOutbox(payload, now)),
       claimDue: (now, limit, leaseMs) => light(() => claimTx.immediate(now, limit, leaseMs)),
@@ -278,33 +323,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }),
       purgeExpired: (now) => light(() => q.txPurge.run(now).changes),
     },
-    sessions: {
-      create: (session, loginStartedAt) => light(() => createSessionTx.immediate(session, loginStartedAt)),
-      get: (idHash) => run(() => {
-        const row = q.sessionGet.get(idHash);
-        return row === undefined ? undefined : sessionFrom(row);
-      }),
-      touch: (idHash, lastSeenAt, idleExpiresAt) => light(() => void q.sessionTouch.run(lastSeenAt, idleExpiresAt, idHash)),
-      delete: (idHash) => run(() => {
-        const row = q.sessionDelete.get(idHash);
-        if (row !== undefined) hub.publish({ installationId: row.installation_id, userId: row.user_id, idHashes: [idHash] });
-      }),
-      revokeUser: (installationId, userId, watermark) =>
-        grouped(() => revokeUserTx(installationId, userId, watermark)).then((ids) => revoked({ installationId, userId, idHashes: ids }, ids.length)),
-      revokeInstallation: (installationId, watermark) =>
-        grouped(() => revokeInstallationTx(installationId, watermark)).then((ids) => revoked({ installationId, idHashes: ids }, ids.length)),
-      listByUser: (installationId, userId) => run(() => q.sessionsByUser.all(installationId, userId).map(sessionFrom)),
-      listByInstallation: (installationId, options) => run(() => q.sessionsByInstallation.all(installationId, clampLimit(options?.limit, 1000)).map(sessionFrom)),
-      purgeExpired: (now) => light(() => q.sessionsPurge.run(now, now).changes),
-      subscribeRevocations: async (listener) => {
-        const unsubscribe = hub.subscribe(listener);
-        unsubscribers.add(unsubscribe);
-        return async () => {
-          unsubscribe();
-          unsubscribers.delete(unsubscribe);
-        };
-      },
-    },
+    sessions,
     failures: {
       record: (failure) => light(() => void q.failureRecord.run(failure.referenceId, failure.at, failure.installationId ?? null, JSON.stringify(failure))),
       get: (referenceId) => run(() => parse<FailureRecord>(q.failureGet.get(referenceId))),
