@@ -24,7 +24,7 @@ interface StoreView {
   /** Throws when the store is damaged. */
   checkIntegrity(): Promise<void>;
   processedEventIds(): Promise<Set<string>>;
-  /** Revocation outbox items per user id. */
+  /** The logout's effect per user id: its revocation outbox item (PostgreSQL) or its watermark (SQLite, same transaction). */
   revocationsPerUser(): Promise<Map<string, number>>;
 }
 
@@ -46,7 +46,11 @@ function sqliteView(file: string): StoreView {
       return new Set(open((db) => db.prepare('SELECT event_id FROM processed_events').pluck().all() as string[]));
     },
     async revocationsPerUser() {
-      const rows = open((db) => db.prepare("SELECT json_extract(payload, '$.userId') AS user, count(*) AS n FROM outbox WHERE json_extract(payload, '$.kind') = 'revoke_user_sessions' GROUP BY user").all() as Array<{ user: string; n: number }>);
+      // SQLite ends the sessions in the event's own transaction: the effect is the user's watermark
+      // (and no revocation is left in the outbox).
+      const queued = open((db) => db.prepare("SELECT count(*) FROM outbox WHERE json_extract(payload, '$.kind') = 'revoke_user_sessions'").pluck().get() as number);
+      assert.equal(queued, 0, 'no revocation left to a worker');
+      const rows = open((db) => db.prepare('SELECT user_id AS user, count(*) AS n FROM user_watermarks GROUP BY user_id').all() as Array<{ user: string; n: number }>);
       return new Map(rows.map((r) => [r.user, r.n]));
     },
   };
