@@ -35,7 +35,7 @@ export interface FailureResponderOptions {
   onError?: (failure: FailureRecord) => void | Promise<void>;
   logger: Logger;
   clock: Clock;
-  /** Failure records written per minute at most (page flooding must not fill the store); the rest are only logged. */
+  /** Failure records stored and logged per minute at most (a flood must fill neither the store nor the log); the rest are counted. */
   maxRecordsPerMinute: number;
 }
 
@@ -85,14 +85,16 @@ export function createFailureResponder(options: FailureResponderOptions): Failur
       ...(failure.details ? { details: failure.details } : {}),
     };
     const fields = { referenceId: record.referenceId, stage: record.stage, code: record.code, installationId: record.installationId };
+    // Past the per-minute cap (a flood), neither stored nor logged one by one: the count of dropped
+    // records is logged once the minute is over.
     if (admit(now)) {
       try {
         await options.store.failures.record(record);
       } catch (error) {
         options.logger.error({ ...fields, error: (error as Error).message }, 'appconnect: could not store a failure record');
       }
+      options.logger.warn(fields, `appconnect: ${record.message}`);
     }
-    options.logger.warn(fields, `appconnect: ${record.message}`);
     if (options.onError) {
       try {
         await options.onError(record);
