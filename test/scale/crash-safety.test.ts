@@ -24,7 +24,7 @@ interface StoreView {
   /** Throws when the store is damaged. */
   checkIntegrity(): Promise<void>;
   processedEventIds(): Promise<Set<string>>;
-  /** The logout's effect per user id: its revocation outbox item (PostgreSQL) or its watermark (SQLite, same transaction). */
+  /** The logout's effect per user id: its watermark, written in the event's own transaction. */
   revocationsPerUser(): Promise<Map<string, number>>;
 }
 
@@ -71,8 +71,12 @@ function postgresView(schema: string): StoreView {
       return withPg(async (client) => new Set((await client.query(`SELECT event_id FROM ${schema}.processed_events`)).rows.map((r: { event_id: string }) => r.event_id)));
     },
     async revocationsPerUser() {
+      // Sessions in PostgreSQL too: the logout ends them in the event's own transaction, so the effect
+      // is the user's watermark and no revocation is left in the outbox.
       return withPg(async (client) => {
-        const { rows } = await client.query(`SELECT payload->>'userId' AS user, count(*)::int AS n FROM ${schema}.outbox WHERE payload->>'kind' = 'revoke_user_sessions' GROUP BY 1`);
+        const queued = await client.query(`SELECT count(*)::int AS n FROM ${schema}.outbox WHERE payload->>'kind' = 'revoke_user_sessions'`);
+        assert.equal(queued.rows[0].n, 0, 'no revocation left to a worker');
+        const { rows } = await client.query(`SELECT user_id AS user, count(*)::int AS n FROM ${schema}.user_watermarks GROUP BY 1`);
         return new Map(rows.map((r: { user: string; n: number }) => [r.user, r.n]));
       });
     },

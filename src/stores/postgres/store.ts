@@ -73,7 +73,29 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return revocation.idHashes.length;
   }
 
-  return {
+  /** Raises the user's watermark and ends the user's sessions inside `tx` (NOTIFY goes out at commit). */
+  async function revokeUserIn(tx: Tx, installationId: string, userId: string, watermark: number): Promise<number> {
+    await lockShared(tx, lockKey('sessions', installationId));
+    await lock(tx, lockKey('sessions', installationId, userId));
+    await tx.query(
+      'INSERT INTO user_watermarks (installation_id, user_id, watermark) VALUES ($1, $2, $3) ON CONFLICT (installation_id, user_id) DO UPDATE SET watermark = GREATEST(user_watermarks.watermark, EXCLUDED.watermark)',
+      [installationId, userId, watermark],
+    );
+    const rows = await tx.query<{ id_hash: string }>('DELETE FROM sessions WHERE installation_id = $1 AND user_id = $2 RETURNING id_hash', [installationId, userId]);
+    return revoke(tx, { installationId, userId, idHashes: rows.map((r) => r.id_hash) });
+  }
+
+  async function revokeInstallationIn(tx: Tx, installationId: string, watermark: number): Promise<number> {
+    await lock(tx, lockKey('sessions', installationId));
+    await tx.query(
+      'INSERT INTO installation_watermarks (installation_id, watermark) VALUES ($1, $2) ON CONFLICT (installation_id) DO UPDATE SET watermark = GREATEST(installation_watermarks.watermark, EXCLUDED.watermark)',
+      [installationId, watermark],
+    );
+    const rows = await tx.query<{ id_hash: string }>('DELETE FROM sessions WHERE installation_id = $1 RETURNING id_hash', [installationId]);
+    return revoke(tx, { installationId, idHashes: rows.map((r) => r.id_hash) });
+  }
+
+  const store: Store = {
     installations: {
       async get(installationId) {
         const [row] = await db.query<{ record: InstallationRecord }>('SELECT record FROM installations WHERE installation_id = $1', [installationId]);
@@ -91,7 +113,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const rows = await db.query<{ user_id: string }>('SELECT user_id FROM licences WHERE installation_id = $1 AND licensed ORDER BY user_id COLLATE "C"', [installationId]);
         return rows.map((r) => r.user_id);
       },
-      applyEvent(receipt, decide) {
+      applyEvent(receipt, decide, applyOptions) {
+        // Single Sign-Out in the event's own transaction when the caller's sessions are this store's.
+        const revokeHere = applyOptions?.sessions !== undefined && applyOptions.sessions === store.sessions;
         return db.transaction<ApplyEventResult>(async (tx) => {
           await lock(tx, lockKey('installation', receipt.installationId));
           if ((await tx.query('SELECT 1 FROM processed_events WHERE event_id = $1', [receipt.eventId])).length > 0) return { outcome: 'duplicate' };
@@ -118,7 +142,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
             );
           }
           const outbox: OutboxItem[] = [];
-          for (const payload of decision.outbox ?? []) outbox.push(await insertOutbox(tx, payload, receivedAt));
+          for (const payload of decision.outbox ?? []) {
+            if (revokeHere && payload.kind === 'revoke_user_sessions') await revokeUserIn(tx, payload.installationId, payload.userId, payload.watermark);
+            else if (revokeHere && payload.kind === 'revoke_installation_sessions') await revokeInstallationIn(tx, payload.installationId, payload.watermark);
+            else outbox.push(await insertOutbox(tx, payload, receivedAt));
+          }
           return { outcome: 'applied', outbox };
         });
       },
@@ -222,27 +250,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         });
       },
       revokeUser(installationId, userId, watermark) {
-        return db.transaction(async (tx) => {
-          await lockShared(tx, lockKey('sessions', installationId));
-          await lock(tx, lockKey('sessions', installationId, userId));
-          await tx.query(
-            'INSERT INTO user_watermarks (installation_id, user_id, watermark) VALUES ($1, $2, $3) ON CONFLICT (installation_id, user_id) DO UPDATE SET watermark = GREATEST(user_watermarks.watermark, EXCLUDED.watermark)',
-            [installationId, userId, watermark],
-          );
-          const rows = await tx.query<{ id_hash: string }>('DELETE FROM sessions WHERE installation_id = $1 AND user_id = $2 RETURNING id_hash', [installationId, userId]);
-          return revoke(tx, { installationId, userId, idHashes: rows.map((r) => r.id_hash) });
-        });
+        return db.transaction((tx) => revokeUserIn(tx, installationId, userId, watermark));
       },
       revokeInstallation(installationId, watermark) {
-        return db.transaction(async (tx) => {
-          await lock(tx, lockKey('sessions', installationId));
-          await tx.query(
-            'INSERT INTO installation_watermarks (installation_id, watermark) VALUES ($1, $2) ON CONFLICT (installation_id) DO UPDATE SET watermark = GREATEST(installation_watermarks.watermark, EXCLUDED.watermark)',
-            [installationId, watermark],
-          );
-          const rows = await tx.query<{ id_hash: string }>('DELETE FROM sessions WHERE installation_id = $1 RETURNING id_hash', [installationId]);
-          return revoke(tx, { installationId, idHashes: rows.map((r) => r.id_hash) });
-        });
+        return db.transaction((tx) => revokeInstallationIn(tx, installationId, watermark));
       },
       async listByUser(installationId, userId) {
         const rows = await db.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE installation_id = $1 AND user_id = $2 ORDER BY created_at, id_hash`, [installationId, userId]);
@@ -324,4 +335,5 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await db.close();
     },
   };
+  return store;
 }
