@@ -47,6 +47,14 @@ test('malformed control requests are rejected with 4xx and change nothing', asyn
 
     const crossSite = await fetch(`${api}/accounts`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' }, body: 'name=evil' });
     assert.equal(crossSite.status, 403);
+    const formPost = (headers: Record<string, string>, name: string) =>
+      fetch(`${api}/accounts`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: `name=${name}`, redirect: 'manual' });
+    // Fetch Metadata decides when present: a cross-site post is refused even with a matching Origin...
+    assert.equal((await formPost({ 'sec-fetch-site': 'cross-site', origin: w.emu.url }, 'evil2')).status, 403);
+    // ...and the App Manager's own post passes although its Referrer-Policy makes the browser send `Origin: null`.
+    assert.equal((await formPost({ 'sec-fetch-site': 'same-origin', origin: 'null' }, 'samesite')).status, 303);
+    assert.equal((await formPost({ origin: 'null' }, 'nullorigin')).status, 403, 'without Fetch Metadata, Origin null is foreign');
+    assert.ok(!(await w.control.listAccounts()).some((a) => a.account_name === 'evil2' || a.account_name === 'nullorigin'));
     const form = await fetch(`${api}/accounts`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: w.emu.url }, body: 'name=fromform', redirect: 'manual' });
     assert.equal(form.status, 303, 'App Manager forms get a redirect back to the page');
     assert.ok((await w.control.listAccounts()).some((a) => a.account_name === 'fromform'));
