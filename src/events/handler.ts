@@ -8,7 +8,7 @@ import { createInstallationTokens } from '../talkdesk/token-cache.ts';
 import { eventAccepted, eventError } from './responses.ts';
 import { isRevocation, runRevocation } from './revocations.ts';
 import { createSignatureKeySource } from './signature-keys.ts';
-import { silentLogger } from './silent-logger.ts';
+import { silentLogger } from '../telemetry/logger.ts';
 import type { EventsDeps } from './types.ts';
 import { checkLinks, EventRejection, fetchBack, verifySignature } from './verify.ts';
 

@@ -6,7 +6,7 @@ import { createInstallationTokens, type InstallationTokens } from '../talkdesk/t
 import type { Clock, TalkdeskClient } from '../talkdesk/types.ts';
 import type { Logger } from '../telemetry/types.ts';
 import { runRevocation } from './revocations.ts';
-import { silentLogger } from './silent-logger.ts';
+import { silentLogger } from '../telemetry/logger.ts';
 
 export interface OutboxWorkerDeps {
   store: Store;
