@@ -93,6 +93,11 @@ export const optionsSchema = z.object({
   outboundTimeoutMs: positiveMs(120_000).optional(),
   maxEventBodyBytes: z.number().int().min(1024).max(10 * 1024 * 1024).optional(),
   startOutboxWorker: z.boolean().optional(),
+  startHousekeeping: z.boolean().optional(),
+  retention: z
+    .object({ eventsMs: positiveMs(366 * 86_400_000).optional(), outboxMs: positiveMs(366 * 86_400_000).optional(), failuresMs: positiveMs(366 * 86_400_000).optional() })
+    .strict()
+    .optional(),
   maxFailureRecordsPerMinute: z.number().int().positive().optional(),
   onInstall: fn('onInstall').optional(),
   resolveUser: fn('resolveUser').optional(),

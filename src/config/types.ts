@@ -96,6 +96,10 @@ export interface AppConnectOptions {
   maxEventBodyBytes?: number;
   /** Start the outbox worker (Apps API acknowledgements) automatically (default true). */
   startOutboxWorker?: boolean;
+  /** Run the housekeeping job (purges of expired and old rows) every 10 minutes. Default true. */
+  startHousekeeping?: boolean;
+  /** How long processed event ids (30 days), finished outbox items (7 days) and failure records (30 days) are kept. */
+  retention?: { eventsMs?: number; outboxMs?: number; failuresMs?: number };
   /** Failure records stored per minute at most (default 600); more are only logged. */
   maxFailureRecordsPerMinute?: number;
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AppConnectError, ErrorCode } from '../errors/index.ts';
 import { optionsSchema } from './schema.ts';
+import { DEFAULT_MAX_EVENT_AGE_MS } from '../events/handler.ts';
 import type { AppConnectOptions } from './types.ts';
 
 /** Checks the options; throws APPCONNECT_CONFIG_INVALID listing every bad field (values never echoed). */
@@ -30,6 +31,12 @@ function crossFieldIssues(options: AppConnectOptions): Array<{ field: string; me
   const absolute = options.sessions?.absoluteTimeoutMs;
   if (idle !== undefined && absolute !== undefined && idle > absolute) {
     issues.push({ field: 'sessions.idleTimeoutMs', message: 'must not be longer than sessions.absoluteTimeoutMs' });
+  }
+  // A replay is refused either as too old or as a duplicate: the de-duplication window must cover the age window.
+  const eventsRetention = options.retention?.eventsMs;
+  const maxAge = options.verification?.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
+  if (eventsRetention !== undefined && (maxAge === 0 || eventsRetention < maxAge)) {
+    issues.push({ field: 'retention.eventsMs', message: 'must be at least verification.maxEventAgeMs (24 h by default, and it must not be 0), or an old replay could be applied again' });
   }
   const paths = Object.entries(options.paths ?? {});
   const seen = new Map<string, string>();

@@ -8,6 +8,7 @@ import type { FastifyPreHandler } from './adapters/fastify.ts';
 import type { FetchHandler } from './adapters/fetch.ts';
 import type { Handler } from './routes.ts';
 import type { AppRequest, AppResponse } from './types.ts';
+import type { Housekeeper } from '../housekeeping/housekeeper.ts';
 import type { CookieSink, SessionRequest } from './session-request.ts';
 
 /** A node/Express request after `requireSession`: the signed-in user is on `req.appconnect`. */
@@ -46,6 +47,8 @@ export interface AppConnect {
   fetch(fallback?: FetchHandler): FetchHandler;
   /** The Apps API acknowledgement worker (started automatically unless `startOutboxWorker: false`). */
   readonly outboxWorker: OutboxWorkerControl;
+  /** Deletes expired transactions and sessions, old event ids, finished outbox items and old failure records (every 10 min unless `startHousekeeping: false`). */
+  readonly housekeeping: Housekeeper;
   /** The store in use (installations, sessions, failure records...). */
   readonly store: Store;
   /** Stops the worker, the revocation subscription and closes the store when the kit opened it. */

@@ -21,6 +21,7 @@ import { createFetchHandler } from './adapters/fetch.ts';
 import { appendSetCookie, applyHeaders, headersOf, type CookieSink, type SessionRequest } from './session-request.ts';
 import { securityHeaders } from './security-headers.ts';
 import { createEventsWiring } from './events-wiring.ts';
+import { createHousekeeper } from '../housekeeping/housekeeper.ts';
 import type { AppConnect, RequestWithSession } from './app-connect-types.ts';
 
 /**
@@ -63,6 +64,11 @@ export async function createAppConnect(options: AppConnectOptions): Promise<AppC
     const callback = createCallbackHandler({ config, store, cookies, sessions, fail, completeLogin });
     const events = createEventsWiring({ options, config, store, sealer, talkdesk, logger });
     if (options.startOutboxWorker ?? true) events.worker.start();
+    // Without an event age limit, event ids are the only replay guard: then they are never purged.
+    const keepEventIds = options.verification?.maxEventAgeMs === 0 && options.retention?.eventsMs === undefined;
+    const retention = { ...options.retention, ...(keepEventIds ? { eventsMs: Number.POSITIVE_INFINITY } : {}) };
+    const housekeeping = createHousekeeper({ store, logger, clock: config.clock, retention });
+    if (options.startHousekeeping ?? true) housekeeping.start();
 
     const routes: KitRoutes = { paths: config.paths, handlers: { events: events.handler, launch, callback }, maxEventBodyBytes: config.maxEventBodyBytes, logger };
     const requireContext = { launchPath: config.paths.launch, supportContact: config.supportContact, frameAncestors: config.frameAncestors, pages: config.pages };
@@ -130,11 +136,13 @@ export async function createAppConnect(options: AppConnectOptions): Promise<AppC
       fastify: fastifyPlugin,
       fetch: (fallback) => createFetchHandler(routes, fallback),
       outboxWorker: events.worker,
+      housekeeping,
       store,
       async close() {
         if (closed) return;
         closed = true;
         await events.worker.stop();
+        await housekeeping.stop();
         await sessions.close();
         if (opened.owned) await store.close();
       },
