@@ -55,6 +55,12 @@ export interface OidcWorldOptions {
   profile?: Partial<Record<Peer, string>>;
 }
 
+/** Stops the children in reverse start order and removes the world's folder. */
+async function stopAll(started: ServerChild[], dir: string): Promise<void> {
+  for (const child of started.reverse()) await child.stop().catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 function flagsFor(profileDir: string | undefined): StartOptions {
   return profileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {};
 }
@@ -157,14 +163,10 @@ export async function startOidcWorld(options: OidcWorldOptions): Promise<OidcWor
       eventsUrl,
       launchUrl: `${ours}/appconnect/launch?talkdesk_installation_id=${installation.installationId}&talkdesk_user_id=${FIXED_USER}`,
       install,
-      async stop() {
-        for (const child of started.reverse()) await child.stop().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: () => stopAll(started, dir),
     };
   } catch (error) {
-    for (const child of started.reverse()) await child.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll(started, dir);
     throw error;
   }
 }
@@ -213,14 +215,10 @@ export async function startEmulatorWorld(users: number, profileDir?: string): Pr
       control,
       installationId: installed.installation_id,
       userIds,
-      async stop() {
-        for (const child of started.reverse()) await child.stop().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: () => stopAll(started, dir),
     };
   } catch (error) {
-    for (const child of started.reverse()) await child.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await stopAll(started, dir);
     throw error;
   }
 }

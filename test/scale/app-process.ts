@@ -17,6 +17,15 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
+/** The demo server as a child process, with a minimal environment plus `env`. */
+function spawnDemo(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -24,11 +33,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 /** Starts the process and waits (at most `timeoutMs`) for its `Demo app: <url>` line. */
 export async function startAppProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnDemo(env);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -72,11 +77,7 @@ export async function startAppProcess(env: Record<string, string>, timeoutMs = 2
 
 /** Runs the process until it exits by itself (start-up errors), bounded by `timeoutMs`. */
 export async function runUntilExit(env: Record<string, string>, timeoutMs = 20_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnDemo(env);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { stopOnSignals } from '../stop-on-signals.ts';
 
 /** The shape of examples/demo/dev-environment.ts, imported at run time (the demo is not part of the built library). */
 interface DevModule {
@@ -65,14 +66,6 @@ export function registerDevCommand(program: Command): void {
       console.log(`Demo app: ${env.demoUrl}`);
       console.log('Open the App Manager and click "Launch" next to a user. Ctrl-C stops both.');
       const running = env;
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`Stopping (${signal})...`);
-        void running.close().then(() => process.exit(0), () => process.exit(1));
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(() => running.close());
     });
 }

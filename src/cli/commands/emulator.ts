@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { PortInUseError, startEmulator } from '../../emulator/index.ts';
+import { stopOnSignals } from '../stop-on-signals.ts';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -59,17 +60,6 @@ export function registerEmulatorCommand(program: Command): void {
       console.log(`API root: ${emulator.apiRoot}`);
       console.log(`State: ${opts.data ? opts.data : 'in memory'}${opts.timeScale !== 1 ? ` · time scale ${opts.timeScale}` : ''}`);
       const running = emulator;
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`Stopping (${signal})...`);
-        void running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      stopOnSignals(() => running.close());
     });
 }
